@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * Runs every test suite and prints one line per suite, then the sum as a
+ * plain `N passed, N failed` line. Exits non-zero when any test failed, when
+ * a suite could not start, or when a suite ran no test.
+ *
+ * Usage: node scripts/test.mjs [suite ...]   (default: every suite)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+/** s3rver's continuation tokens use DES, which Node 20 keeps in its legacy provider. */
+const LEGACY_OPENSSL = { NODE_OPTIONS: '--openssl-legacy-provider' };
+
+const SUITES = [
+  {
+    name: 'typecheck',
+    run: async () => {
+      const code = await runCommand(bin('tsc'), ['-p', 'tsconfig.test.json']);
+      return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+    },
+  },
+  {
+    name: 'vitest (unit, contract and integration on MemoryStore and s3rver)',
+    run: () => runVitest([], LEGACY_OPENSSL),
+  },
+];
+
+const selected = process.argv.slice(2);
+const suites = selected.length ? SUITES.filter((suite) => selected.some((word) => suite.name.includes(word))) : SUITES;
+
+let passed = 0;
+let failed = 0;
+const lines = [];
+
+for (const suite of suites) {
+  let result;
+  try {
+    result = await suite.run();
+  } catch (error) {
+    result = { passed: 0, failed: 1, note: `could not run: ${error instanceof Error ? error.message : error}` };
+  }
+  if (result.passed + result.failed === 0) result = { passed: 0, failed: 1, note: 'ran no test' };
+
+  passed += result.passed;
+  failed += result.failed;
+  lines.push(`${suite.name}: ${result.passed} passed, ${result.failed} failed${result.note ? ` (${result.note})` : ''}`);
+}
+
+process.stdout.write('\n' + lines.join('\n') + '\n');
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exitCode = failed > 0 ? 1 : 0;
+
+/** Runs vitest with a JSON report and counts its tests. */
+async function runVitest(args, env) {
+  const dir = await mkdtemp(join(tmpdir(), 'nodb-vitest-'));
+  const report = join(dir, 'report.json');
+  try {
+    const code = await runCommand(
+      bin('vitest'),
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+      env,
+    );
+    const counts = await readVitestReport(report);
+    if (counts === undefined) return { passed: 0, failed: 1, note: `vitest exited with ${code} and wrote no report` };
+    // A failure outside any test (an unhandled error, a crashed file) still fails the suite.
+    if (code !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `vitest exited with ${code}` };
+    return counts;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function readVitestReport(path) {
+  try {
+    const report = JSON.parse(await readFile(path, 'utf8'));
+    const failedFiles = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0);
+    return {
+      passed: report.numPassedTests,
+      failed: report.numFailedTests + failedFiles.length,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function runCommand(command, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}

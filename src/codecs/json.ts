@@ -1,0 +1,157 @@
+/**
+ * JSON text exactly as Python 3's `json.dumps(value)` writes it with default
+ * arguments: `", "` and `": "` separators, `ensure_ascii` escapes (every code
+ * unit outside 0x20-0x7E as `\uXXXX` in lowercase hex), and floats in the form
+ * of Python's `repr`. That keeps our records byte-compatible with the Python
+ * NoDB, which serializes its envelope with a plain `json.dumps`.
+ *
+ * JavaScript has one number type, so a number with an integral value is
+ * written as a Python int (`1`, never `1.0`). Values that JSON cannot carry
+ * raise EncodeError instead of being dropped or mangled the way
+ * `JSON.stringify` would.
+ */
+import { EncodeError } from '../errors.js';
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+/** Serializes `value` the way Python's `json.dumps` does. Throws EncodeError. */
+export function pythonJsonStringify(value: unknown): string {
+  const seen = new Set<object>();
+  try {
+    return writeValue(value, '', seen);
+  } catch (error) {
+    if (error instanceof EncodeError) throw error;
+    if (error instanceof RangeError) {
+      throw new EncodeError('The value is nested too deeply to serialize as JSON.', { cause: error });
+    }
+    throw error;
+  }
+}
+
+function writeValue(value: unknown, path: string, seen: Set<object>): string {
+  if (value === null) return 'null';
+
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return writeNumber(value, path);
+    case 'object':
+      return writeObject(value, path, seen);
+    case 'bigint':
+      throw unserializable(path, 'a BigInt', 'convert it to a string or a number, or use serializer "msgpack"');
+    case 'undefined':
+      throw unserializable(path, 'undefined', 'use null or leave the property out');
+    default:
+      throw unserializable(path, `a ${typeof value}`, 'remove it from the object before saving');
+  }
+}
+
+function writeObject(value: object, path: string, seen: Set<object>): string {
+  if (seen.has(value)) {
+    throw unserializable(path, 'a circular reference', 'remove the cycle before saving');
+  }
+
+  const json = (value as { toJSON?: unknown }).toJSON;
+  if (typeof json === 'function') return writeValue(json.call(value), path, seen);
+
+  if (value instanceof Map || value instanceof Set) {
+    const kind = value instanceof Map ? 'a Map' : 'a Set';
+    throw unserializable(path, kind, 'convert it to an object or array, or use serializer "msgpack"');
+  }
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    throw unserializable(path, 'binary data', 'encode it as base64 text, or use serializer "msgpack"');
+  }
+
+  seen.add(value);
+  const text = Array.isArray(value) ? writeArray(value, path, seen) : writeProperties(value, path, seen);
+  seen.delete(value);
+  return text;
+}
+
+function writeArray(items: readonly unknown[], path: string, seen: Set<object>): string {
+  if (items.length === 0) return '[]';
+
+  const parts: string[] = [];
+  for (let i = 0; i < items.length; i++) parts.push(writeValue(items[i], `${path}[${i}]`, seen));
+  return '[' + parts.join(', ') + ']';
+}
+
+function writeProperties(value: object, path: string, seen: Set<object>): string {
+  const parts: string[] = [];
+
+  for (const name of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[name];
+    // Like JSON.stringify, an undefined property is treated as absent.
+    if (member === undefined) continue;
+    parts.push(quote(name) + ': ' + writeValue(member, path ? `${path}.${name}` : name, seen));
+  }
+
+  return parts.length === 0 ? '{}' : '{' + parts.join(', ') + '}';
+}
+
+function writeNumber(value: number, path: string): string {
+  if (!Number.isFinite(value)) {
+    throw unserializable(path, String(value), 'JSON has no NaN or Infinity; store null or a string');
+  }
+  if (Object.is(value, -0)) return '-0.0';
+  if (Number.isInteger(value)) {
+    // Python prints ints in full; JavaScript switches to exponent form at 1e21.
+    return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
+  }
+  return pythonFloatRepr(value);
+}
+
+/**
+ * Formats a non-integral finite number as Python's `repr(float)` does: the
+ * shortest round-trip digits (the same digits JavaScript picks), in fixed
+ * notation when the decimal exponent is in [-4, 16), else as `d.ddde-XX`.
+ */
+export function pythonFloatRepr(value: number): string {
+  const [mantissa = '', exponentText = '0'] = value.toExponential().split('e');
+  const negative = mantissa.startsWith('-');
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const exponent = Number(exponentText);
+  const sign = negative ? '-' : '';
+
+  if (exponent < -4 || exponent >= 16) {
+    const fraction = digits.length > 1 ? '.' + digits.slice(1) : '';
+    const exponentSign = exponent < 0 ? '-' : '+';
+    return `${sign}${digits[0]}${fraction}e${exponentSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+
+  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+
+  const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
+  const fraction = digits.slice(exponent + 1) || '0';
+  return `${sign}${whole}.${fraction}`;
+}
+
+/** Quotes a string with Python's `ensure_ascii` escaping. */
+function quote(text: string): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    const code = text.charCodeAt(i);
+    const short = SHORT_ESCAPES[char];
+    if (short !== undefined) out += short;
+    else if (code < 0x20 || code > 0x7e) out += '\\u' + code.toString(16).padStart(4, '0');
+    else out += char;
+  }
+  return out + '"';
+}
+
+function unserializable(path: string, what: string, fix: string): EncodeError {
+  const where = path ? `The value at "${path}"` : 'The value';
+  return new EncodeError(`${where} is ${what}, which JSON cannot store; ${fix}. Nothing was written.`);
+}

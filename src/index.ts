@@ -1,0 +1,51 @@
+export { NoDB } from './nodb.js';
+export type {
+  AllOptions,
+  LoadOptions,
+  NoDBBaseOptions,
+  NoDBOptions,
+  NoDBS3Options,
+  NoDBStoreOptions,
+  RecordInfo,
+  SaveOptions,
+  SaveResult,
+} from './nodb.js';
+
+export {
+  AccessDeniedError,
+  BucketNotFoundError,
+  ConflictError,
+  DecodeError,
+  EncodeError,
+  InvalidIndexError,
+  InvalidOptionsError,
+  NetworkError,
+  NoDBError,
+  ProtocolError,
+  S3Error,
+} from './errors.js';
+export type { NoDBErrorCode, NoDBErrorDetails } from './errors.js';
+
+export { S3Store, encodeKey } from './store/s3.js';
+export type { Credentials, S3StoreOptions } from './store/s3.js';
+export { MemoryStore } from './store/memory.js';
+export { etagValue, quoteEtag, sameEtag } from './store/etag.js';
+export type {
+  DeleteOptions,
+  GetOptions,
+  ListOptions,
+  ListPage,
+  ListPageOptions,
+  ObjectHead,
+  ObjectInfo,
+  ObjectMetadata,
+  ObjectStore,
+  PutOptions,
+  StoredObject,
+  Unmodified,
+} from './store/types.js';
+
+export { decodeReadableIndex, encodeReadableIndex, MAX_KEY_BYTES } from './keys.js';
+export type { IndexValue } from './keys.js';
+export { decodeEnvelope, encodeEnvelope, formatPythonUtc } from './envelope.js';
+export type { Envelope } from './envelope.js';

@@ -1,0 +1,251 @@
+/**
+ * NoDB: save, load, delete and list plain objects as records in a bucket.
+ */
+import { createEnvelope, decodeEnvelope, encodeEnvelope } from './envelope.js';
+import { InvalidIndexError, InvalidOptionsError } from './errors.js';
+import { type IndexValue, MAX_KEY_BYTES, indexToString, keyForIndex, utf8Length } from './keys.js';
+import { mapOrdered } from './ordered.js';
+import { S3Store, type Credentials } from './store/s3.js';
+import type { ObjectStore } from './store/types.js';
+
+/** Options shared by every way of opening a NoDB. */
+export interface NoDBBaseOptions {
+  /** Field of each object whose value names its record. @default 'id' */
+  index?: string;
+  /** Key prefix of every record. @default '.nodb/' */
+  prefix?: string;
+  /**
+   * Store records under a readable, escaped form of the index value instead of
+   * its SHA-256. Readable keys keep the order of the values in listings.
+   * @default false
+   */
+  humanReadableIndexes?: boolean;
+  /** Record format. @default 'json' */
+  serializer?: 'json';
+  /** Records fetched in parallel by `all()`. @default 8 */
+  concurrency?: number;
+}
+
+/** Open a NoDB on an S3-compatible bucket. */
+export interface NoDBS3Options extends NoDBBaseOptions {
+  bucket: string;
+  /** Server URL; a custom endpoint means path-style addressing. @default AWS S3 */
+  endpoint?: string;
+  /** Signing region; `auto` for Cloudflare R2. @default 'us-east-1' */
+  region?: string;
+  credentials: Credentials;
+  /** fetch implementation to call. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** Open a NoDB on any ObjectStore, such as a MemoryStore. */
+export interface NoDBStoreOptions extends NoDBBaseOptions {
+  store: ObjectStore;
+}
+
+export type NoDBOptions = NoDBS3Options | NoDBStoreOptions;
+
+/** What `save` wrote. */
+export interface SaveResult {
+  /** Object key of the record. */
+  key: string;
+  /** ETag of the new version. */
+  etag: string;
+  /** Insertion time in UTC, as Python prints `datetime.utcnow()`. */
+  dt: string;
+  /** UUID of this write. */
+  uuid: string;
+}
+
+/** A record with its metadata, from `load(..., { metainfo: true })` and `all({ metainfo: true })`. */
+export interface RecordInfo<T> {
+  obj: T;
+  dt: string;
+  uuid: string;
+  etag: string;
+  key: string;
+}
+
+export interface SaveOptions {
+  /** Index value to use instead of the object's index field. */
+  index?: IndexValue;
+  signal?: AbortSignal;
+}
+
+export interface LoadOptions<D> {
+  /** Value returned when the record does not exist. @default undefined */
+  default?: D;
+  signal?: AbortSignal;
+}
+
+export interface AllOptions {
+  /**
+   * `'key'` streams records in key order. `'inserted'` reads every record
+   * first, then yields them oldest first by `dt`, as the Python NoDB's `all()`.
+   * @default 'key'
+   */
+  order?: 'key' | 'inserted';
+  /** Keys requested per listing page. @default 1000 */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULTS = {
+  index: 'id',
+  prefix: '.nodb/',
+  humanReadableIndexes: false,
+  serializer: 'json',
+  concurrency: 8,
+} as const;
+
+/** Length of a hex SHA-256 key name. */
+const HASHED_NAME_LENGTH = 64;
+
+export class NoDB<T extends object = Record<string, unknown>> {
+  /** Where the records live. */
+  readonly store: ObjectStore;
+  readonly index: string;
+  readonly prefix: string;
+  readonly humanReadableIndexes: boolean;
+  readonly serializer: 'json';
+  readonly concurrency: number;
+
+  constructor(options: NoDBOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidOptionsError('new NoDB(options) needs an options object with a bucket or a store.');
+    }
+    this.index = options.index ?? DEFAULTS.index;
+    this.prefix = options.prefix ?? DEFAULTS.prefix;
+    this.humanReadableIndexes = options.humanReadableIndexes ?? DEFAULTS.humanReadableIndexes;
+    this.serializer = options.serializer ?? DEFAULTS.serializer;
+    this.concurrency = options.concurrency ?? DEFAULTS.concurrency;
+    checkOptions(this);
+
+    this.store = 'store' in options && options.store ? options.store : new S3Store(options as NoDBS3Options);
+  }
+
+  /** Returns the object key the record for `index` is stored under. */
+  async keyFor(index: IndexValue): Promise<string> {
+    return keyForIndex(indexToString(index, 'index'), this.prefix, this.humanReadableIndexes, 'index');
+  }
+
+  /**
+   * Saves `obj` under its index field (or `options.index`), replacing any
+   * record with the same index. Throws InvalidIndexError or EncodeError before
+   * anything is written.
+   */
+  async save(obj: T, options: SaveOptions = {}): Promise<SaveResult> {
+    const key = await this.#keyOf(obj, options.index);
+    const envelope = createEnvelope(obj);
+    const body = encodeEnvelope(envelope);
+
+    const { etag } = await this.store.put(key, body, {
+      contentType: 'application/json',
+      signal: options.signal,
+    });
+    return { key, etag, dt: envelope.dt, uuid: envelope.uuid };
+  }
+
+  /** Loads the record for `index`, or returns `options.default` when it does not exist. */
+  load(index: IndexValue, options?: LoadOptions<undefined> & { metainfo?: false }): Promise<T | undefined>;
+  load<D>(index: IndexValue, options: LoadOptions<D> & { metainfo?: false }): Promise<T | D>;
+  load(index: IndexValue, options: LoadOptions<undefined> & { metainfo: true }): Promise<RecordInfo<T> | undefined>;
+  load<D>(index: IndexValue, options: LoadOptions<D> & { metainfo: true }): Promise<RecordInfo<T> | D>;
+  async load<D>(
+    index: IndexValue,
+    options: LoadOptions<D> & { metainfo?: boolean } = {},
+  ): Promise<T | RecordInfo<T> | D | undefined> {
+    const key = await this.keyFor(index);
+    const record = await this.#read(key, options.signal);
+    if (record === undefined) return options.default;
+    return options.metainfo ? record : record.obj;
+  }
+
+  /** Deletes the record for `index`. Deleting a missing record succeeds. */
+  async delete(index: IndexValue, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.store.delete(await this.keyFor(index), { signal: options.signal });
+  }
+
+  /** True when a record exists for `index`. */
+  async exists(index: IndexValue, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return (await this.store.head(await this.keyFor(index), { signal: options.signal })) !== null;
+  }
+
+  /** Iterates over every record under the prefix, across all listing pages. */
+  all(options?: AllOptions & { metainfo?: false }): AsyncIterable<T>;
+  all(options: AllOptions & { metainfo: true }): AsyncIterable<RecordInfo<T>>;
+  all(options: AllOptions & { metainfo?: boolean } = {}): AsyncIterable<T | RecordInfo<T>> {
+    const records = options.order === 'inserted' ? this.#allByInsertion(options) : this.#allByKey(options);
+    return options.metainfo ? records : unwrap(records);
+  }
+
+  /** Loads every record, then sorts them by `dt` (ties by key) as the Python NoDB does. */
+  async *#allByInsertion(options: AllOptions): AsyncGenerator<RecordInfo<T>> {
+    const records: RecordInfo<T>[] = [];
+    for await (const record of this.#allByKey(options)) records.push(record);
+
+    records.sort((a, b) => (a.dt < b.dt ? -1 : a.dt > b.dt ? 1 : a.key < b.key ? -1 : 1));
+    yield* records;
+  }
+
+  async *#allByKey(options: AllOptions): AsyncGenerator<RecordInfo<T>> {
+    const listing = this.store.list({ prefix: this.prefix, pageSize: options.pageSize, signal: options.signal });
+    const records = mapOrdered(listing, this.concurrency, (info) => this.#read(info.key, options.signal));
+
+    for await (const record of records) {
+      // A record deleted between the listing and the read is skipped.
+      if (record !== undefined) yield record;
+    }
+  }
+
+  async #read(key: string, signal: AbortSignal | undefined): Promise<RecordInfo<T> | undefined> {
+    const stored = await this.store.get(key, { signal });
+    if (stored === null || !stored.modified) return undefined;
+
+    const envelope = decodeEnvelope<T>(stored.body, key);
+    return { obj: envelope.obj, dt: envelope.dt, uuid: envelope.uuid, etag: stored.etag, key };
+  }
+
+  async #keyOf(obj: T, explicit: IndexValue | undefined): Promise<string> {
+    if (explicit !== undefined) return this.keyFor(explicit);
+
+    if (typeof obj !== 'object' || obj === null) {
+      throw new InvalidIndexError(
+        `save() needs an object with an "${this.index}" field, or { index } in its options; ` +
+          `got ${obj === null ? 'null' : typeof obj}. Nothing was written.`,
+      );
+    }
+    const value = (obj as Record<string, unknown>)[this.index];
+    return keyForIndex(indexToString(value, this.index), this.prefix, this.humanReadableIndexes, this.index);
+  }
+}
+
+async function* unwrap<T>(records: AsyncIterable<RecordInfo<T>>): AsyncGenerator<T> {
+  for await (const record of records) yield record.obj;
+}
+
+function checkOptions(db: NoDB<object>): void {
+  if (typeof db.index !== 'string' || db.index.length === 0) {
+    throw new InvalidOptionsError(`index must name a field, such as "id"; got ${JSON.stringify(db.index)}.`);
+  }
+
+  if (typeof db.prefix !== 'string' || /[\x00-\x1f\x7f]/.test(db.prefix)) {
+    throw new InvalidOptionsError(
+      `prefix must be a string without control characters, such as ".nodb/"; got ${JSON.stringify(db.prefix)}.`,
+    );
+  }
+  if (utf8Length(db.prefix) > MAX_KEY_BYTES - HASHED_NAME_LENGTH) {
+    throw new InvalidOptionsError(
+      `prefix is ${utf8Length(db.prefix)} bytes; keep it under ${MAX_KEY_BYTES - HASHED_NAME_LENGTH} ` +
+        `so that keys fit S3's ${MAX_KEY_BYTES}-byte limit.`,
+    );
+  }
+
+  if (db.serializer !== 'json') {
+    throw new InvalidOptionsError(`serializer must be "json"; got ${JSON.stringify(db.serializer)}.`);
+  }
+
+  if (!Number.isInteger(db.concurrency) || db.concurrency < 1 || db.concurrency > 64) {
+    throw new InvalidOptionsError(`concurrency must be an integer from 1 to 64; got ${db.concurrency}.`);
+  }
+}

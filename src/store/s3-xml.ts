@@ -1,0 +1,92 @@
+/**
+ * The few S3 XML documents nodb reads: ListObjectsV2 results and error bodies.
+ *
+ * There is no DOMParser in Node, Workers or Deno, and a general XML parser
+ * would cost more than the rest of the library. S3 responses are flat and
+ * machine-written, with `<`, `&` and quotes always escaped inside text, so
+ * matching element text by tag name is exact for them.
+ */
+import { ProtocolError } from '../errors.js';
+import type { ListPage, ObjectInfo } from './types.js';
+
+/** Fields of an S3 `<Error>` document. */
+export interface S3ErrorBody {
+  code: string | undefined;
+  message: string | undefined;
+  requestId: string | undefined;
+  /** Region a 301 or 400 response says the bucket lives in, when present. */
+  region: string | undefined;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Returns the decoded text of the first `<tag>` element in `xml`, or undefined. */
+export function elementText(xml: string, tag: string): string | undefined {
+  const match = new RegExp(`<${tag}(?:\\s[^>]*)?>([^<]*)</${tag}>`).exec(xml);
+  return match ? decodeEntities(match[1]!) : undefined;
+}
+
+/** Returns the inner XML of every `<tag>` element in `xml`. */
+export function elementBlocks(xml: string, tag: string): string[] {
+  const pattern = new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g');
+  return [...xml.matchAll(pattern)].map((match) => match[1]!);
+}
+
+/** Replaces the five predefined XML entities and numeric character references. */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (entity, name: string) => {
+    if (name.startsWith('#x')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+    return ENTITIES[name] ?? entity;
+  });
+}
+
+/** Reads the fields of an error body; an unreadable body yields all-undefined fields. */
+export function parseErrorBody(xml: string): S3ErrorBody {
+  return {
+    code: elementText(xml, 'Code'),
+    message: elementText(xml, 'Message'),
+    requestId: elementText(xml, 'RequestId'),
+    region: elementText(xml, 'Region'),
+  };
+}
+
+/**
+ * Parses a ListObjectsV2 result. Keys are URL-decoded only when the response
+ * says `<EncodingType>url</EncodingType>`: servers that ignore the
+ * `encoding-type` parameter return them as plain text.
+ */
+export function parseListPage(xml: string, description: string): ListPage {
+  if (!/<ListBucketResult[\s>]/.test(xml)) {
+    throw new ProtocolError(`The listing of ${description} is not a ListBucketResult document.`);
+  }
+
+  const urlEncoded = elementText(xml, 'EncodingType') === 'url';
+  const decodeKey = (raw: string) => (urlEncoded ? decodeURIComponent(raw) : raw);
+
+  const objects: ObjectInfo[] = elementBlocks(xml, 'Contents').map((block) => {
+    const key = elementText(block, 'Key');
+    if (key === undefined) {
+      throw new ProtocolError(`The listing of ${description} has an entry without a <Key>.`);
+    }
+    const lastModified = elementText(block, 'LastModified');
+    return {
+      key: decodeKey(key),
+      etag: elementText(block, 'ETag') ?? '',
+      size: Number(elementText(block, 'Size') ?? '0'),
+      lastModified: lastModified === undefined ? undefined : new Date(lastModified),
+    };
+  });
+
+  const truncated = elementText(xml, 'IsTruncated') === 'true';
+  const nextToken = elementText(xml, 'NextContinuationToken');
+
+  if (truncated && !nextToken) {
+    throw new ProtocolError(
+      `The listing of ${description} says it is truncated but gives no continuation token, ` +
+        `so the remaining keys cannot be read. The server is not S3-compatible here.`,
+    );
+  }
+
+  return { objects, nextToken: truncated ? nextToken : undefined };
+}

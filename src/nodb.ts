@@ -101,7 +101,7 @@ const DEFAULTS = {
 /** Length of a hex SHA-256 key name. */
 const HASHED_NAME_LENGTH = 64;
 
-export class NoDB<T extends object = Record<string, unknown>> {
+export class NoDB<T = Record<string, unknown>> {
   /** Where the records live. */
   readonly store: ObjectStore;
   readonly index: string;
@@ -224,7 +224,7 @@ async function* unwrap<T>(records: AsyncIterable<RecordInfo<T>>): AsyncGenerator
   for await (const record of records) yield record.obj;
 }
 
-function checkOptions(db: NoDB<object>): void {
+function checkOptions(db: NoDB<unknown>): void {
   if (typeof db.index !== 'string' || db.index.length === 0) {
     throw new InvalidOptionsError(`index must name a field, such as "id"; got ${JSON.stringify(db.index)}.`);
   }

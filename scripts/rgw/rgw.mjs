@@ -72,19 +72,21 @@ export async function startRgw({ dir, port, log = () => {}, signal } = {}) {
     });
     await runStep('write ceph.conf', () => cluster.writeConfig());
 
-    await runStep('create the monitor', () => cluster.createMonitor());
-    await runStep('start ceph-mon', () => cluster.startMonitor(), signal);
-
-    // The OSD's mkfs and the pool creation only need the monitor, so they overlap.
+    // The OSD's mkfs needs no monitor and mostly waits for the disk, so it runs beside the
+    // monitor's start. The pools need only the monitor, so they are created while the
+    // OSD boots.
     await Promise.all([
-      runStep('create and start the OSD', () => cluster.createAndStartOsd(), signal),
-      runStep('create the RGW pools', () => cluster.createPools(), signal),
+      runStep('create the OSD', () => cluster.createOsd(), signal, log),
+      runStep('create and start ceph-mon', () => cluster.createAndStartMonitor(), signal, log),
     ]);
-    await runStep('wait for the OSD to be up', () => cluster.waitForOsdUp(), signal);
+    await Promise.all([
+      runStep('create the RGW pools', () => cluster.createPools(), signal, log),
+      runStep('start ceph-osd', () => cluster.registerAndStartOsd(), signal, log),
+    ]);
 
-    await runStep('start radosgw', () => cluster.startRgw(), signal);
-    await runStep('create the test user', () => cluster.createUser(), signal);
-    await runStep('check a signed request', () => cluster.checkSignedRequest(), signal);
+    await runStep('start radosgw', () => cluster.startRgw(), signal, log);
+    await runStep('create the test user', () => cluster.createUser(), signal, log);
+    await runStep('check a signed request', () => cluster.checkSignedRequest(), signal, log);
   } catch (error) {
     await cluster.stop();
     throw error;
@@ -104,7 +106,8 @@ export async function startRgw({ dir, port, log = () => {}, signal } = {}) {
 
 // Runs one startup step, so that any error names the step. An abort stops waiting at once;
 // startRgw then stops the daemons and the commands still running.
-async function runStep(name, action, signal) {
+async function runStep(name, action, signal, log) {
+  const startedAt = Date.now();
   let onAbort;
   try {
     signal?.throwIfAborted();
@@ -113,7 +116,9 @@ async function runStep(name, action, signal) {
       onAbort = () => reject(new Error('aborted'));
       signal.addEventListener('abort', onAbort, { once: true });
     });
-    return await Promise.race([action(), aborted]);
+    const result = await Promise.race([action(), aborted]);
+    log?.(`Step "${name}" took ${((Date.now() - startedAt) / 1000).toFixed(2)} s`);
+    return result;
   } catch (error) {
     if (error instanceof StepError) throw error;
     throw new StepError(`Starting Ceph RGW failed at step "${name}": ${error.message}`, { cause: error });
@@ -138,8 +143,8 @@ class Cluster {
     this.monPort = 0;
     this.rgwPort = 0;
     this.stopping = undefined;
-    // Kills the daemons if the Node process exits without calling stop(), because they run
-    // in their own process group and would outlive it.
+    // Kills the daemons if the Node process exits without calling stop(), because they
+    // would outlive it.
     this.killOnExit = () => this.killNow();
     process.on('exit', this.killOnExit);
   }
@@ -196,6 +201,7 @@ crash_dir = ${this.path('crash')}
 log_file = ${this.path('log', '$name.log')}
 log_to_stderr = false
 mon_cluster_log_file = ${this.path('log', 'cluster.log')}
+paxos_propose_interval = ${process.env.PPI ?? 1}
 mon_allow_pool_size_one = true
 mon_warn_on_pool_no_redundancy = false
 osd_pool_default_size = 1
@@ -218,6 +224,8 @@ osd_objectstore = bluestore
 bluestore_block_size = ${4 * 1024 ** 3}
 bluestore_block_create = true
 bluestore_fsck_on_mkfs = false
+# Otherwise the OSD waits up to 5 s on shutdown when the monitor is already gone.
+osd_fast_shutdown_notify_mon = false
 
 [${RGW_NAME}]
 rgw_data = ${this.path('rgw')}
@@ -229,25 +237,32 @@ rgw_init_timeout = ${READY_TIMEOUT_MS / 1000}
     await writeFile(this.configPath, config);
   }
 
-  async createMonitor() {
+  async createAndStartMonitor() {
     const monmap = this.path('monmap');
     await this.ceph('monmaptool', ['--create', '--fsid', this.fsid, '--addv', 'a', `[v2:${HOST}:${this.monPort}]`, monmap]);
     await this.ceph('ceph-mon', ['--mkfs', '-i', 'a', '--monmap', monmap]);
-  }
 
-  async startMonitor() {
     this.startDaemon('mon.a', 'ceph-mon', ['-f', '-i', 'a']);
     // The ceph CLI waits for the monitor to accept connections, up to --connect-timeout.
     await this.ceph('ceph', ['mon', 'stat']);
   }
 
-  async createAndStartOsd() {
+  async createOsd() {
+    await mkdir(this.path('osd', `ceph-${OSD_ID}`));
+    // --no-mon-config skips fetching the configuration from the monitor, which may not be
+    // up yet. The fsid comes from ceph.conf.
+    await this.ceph('ceph-osd', ['--no-mon-config', '--mkfs', '-i', OSD_ID, '--osd-uuid', this.osdUuid]);
+  }
+
+  async registerAndStartOsd() {
     const id = (await this.ceph('ceph', ['osd', 'new', this.osdUuid])).trim();
     if (id !== OSD_ID) throw new Error(`"ceph osd new" returned OSD id ${JSON.stringify(id)}, expected ${OSD_ID}`);
 
-    await mkdir(this.path('osd', `ceph-${OSD_ID}`));
-    await this.ceph('ceph-osd', ['--mkfs', '-i', OSD_ID, '--osd-uuid', this.osdUuid]);
     this.startDaemon(`osd.${OSD_ID}`, 'ceph-osd', ['-f', '-i', OSD_ID]);
+    await this.waitFor('the OSD to be up', 250, async () => {
+      const status = JSON.parse(await this.ceph('ceph', ['osd', 'stat', '--format', 'json']));
+      return status.num_up_osds === 1;
+    });
   }
 
   async createPools() {
@@ -258,13 +273,6 @@ rgw_init_timeout = ${READY_TIMEOUT_MS / 1000}
         await this.ceph('ceph', ['osd', 'pool', 'application', 'enable', pool, 'rgw']);
       }),
     );
-  }
-
-  async waitForOsdUp() {
-    await this.waitFor('the OSD to be up', 250, async () => {
-      const status = JSON.parse(await this.ceph('ceph', ['osd', 'stat', '--format', 'json']));
-      return status.num_up_osds === 1;
-    });
   }
 
   async startRgw() {
@@ -309,8 +317,8 @@ rgw_init_timeout = ${READY_TIMEOUT_MS / 1000}
     return runCommand(command, [...common, ...args], { timeoutMs: COMMAND_TIMEOUT_MS, children: this.commands });
   }
 
-  // Spawns a daemon in the foreground in its own process group, so that Ctrl-C in a
-  // terminal reaches only Node, and stop() decides the order of shutdown.
+  // Spawns a daemon in the foreground. It stays in Node's process group, so Ctrl-C in a
+  // terminal stops it too, even when Node is killed before stop() runs.
   startDaemon(name, command, args) {
     // A step that runs beside a failed one may get here after stop() began.
     if (this.stopping) throw new Error(`not starting ${name}, because the cluster is stopping`);
@@ -320,7 +328,6 @@ rgw_init_timeout = ${READY_TIMEOUT_MS / 1000}
     try {
       child = spawn(command, ['-c', this.configPath, ...args], {
         stdio: ['ignore', output, output],
-        detached: true,
       });
     } finally {
       closeSync(output);
@@ -379,23 +386,22 @@ rgw_init_timeout = ${READY_TIMEOUT_MS / 1000}
   }
 
   async stopDaemonsAndCleanUp() {
-    // SIGTERM to all at once, newest first: radosgw and the OSD shut down without the
-    // monitor's reply, and parallel shutdown is faster than one after another.
     for (const child of this.commands) child.kill('SIGKILL');
-    const running = this.daemons.filter((daemon) => !daemon.exit).reverse();
-    for (const daemon of running) signalDaemon(daemon, 'SIGTERM');
 
-    await Promise.all(
-      running.map(async (daemon) => {
-        const exitedInTime = await Promise.race([daemon.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-        if (!exitedInTime) {
-          this.log(`${daemon.name} (pid ${daemon.pid}) did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; sending SIGKILL`);
-          signalDaemon(daemon, 'SIGKILL');
-          await daemon.exited;
-        }
-        this.log(`Stopped ${daemon.name} (pid ${daemon.pid})`);
-      }),
-    );
+    // Newest first, one at a time, because radosgw hangs on SIGTERM once the OSD is gone.
+    for (const daemon of [...this.daemons].reverse()) {
+      if (daemon.exit) continue;
+      // Keeps Node running until the daemon has exited and been reaped.
+      daemon.child.ref();
+      signalDaemon(daemon, 'SIGTERM');
+      const exitedInTime = await Promise.race([daemon.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+      if (!exitedInTime) {
+        this.log(`${daemon.name} (pid ${daemon.pid}) did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; sending SIGKILL`);
+        signalDaemon(daemon, 'SIGKILL');
+        await daemon.exited;
+      }
+      this.log(`Stopped ${daemon.name} (pid ${daemon.pid})`);
+    }
 
     process.off('exit', this.killOnExit);
     if (this.ownsDir && this.dir) await rm(this.dir, { recursive: true, force: true });

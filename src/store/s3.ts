@@ -300,7 +300,7 @@ async function discard(response: Response): Promise<void> {
 }
 
 function checkOptions(options: S3StoreOptions): void {
-  if (typeof options?.bucket !== 'string' || !/^[a-z0-9][a-z0-9.\-_]{1,254}$/i.test(options.bucket)) {
+  if (typeof options?.bucket !== 'string' || !/^[a-z0-9][a-z0-9.\-_]{0,254}$/i.test(options.bucket)) {
     throw new InvalidOptionsError(
       `bucket must be a bucket name such as "my-records" (letters, digits, ".", "-", "_"), ` +
         `not ${JSON.stringify(options?.bucket)}.`,

@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../src/index.js';
+import { nodbSuite } from './nodb-suite.js';
+
+nodbSuite('MemoryStore', { binaryKeyOrder: true }, async () => ({ store: new MemoryStore() }));

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { pythonFloatRepr, pythonJsonStringify } from '../../src/codecs/json.js';
+import { EncodeError } from '../../src/index.js';
+
+describe('pythonFloatRepr', () => {
+  // Expected strings are what Python 3.11 prints for repr(value).
+  const cases: Array<[number, string]> = [
+    [0.1, '0.1'],
+    [1.5, '1.5'],
+    [-2.25, '-2.25'],
+    [123456.789, '123456.789'],
+    [0.0001, '0.0001'],
+    [1e-5, '1e-05'],
+    [1.23e-7, '1.23e-07'],
+    [5e-324, '5e-324'],
+    [3.141592653589793, '3.141592653589793'],
+    [123456789012345.6, '123456789012345.6'],
+    [-0.5, '-0.5'],
+  ];
+
+  for (const [value, expected] of cases) {
+    it(`formats ${expected}`, () => {
+      expect(pythonFloatRepr(value)).toBe(expected);
+    });
+  }
+});
+
+describe('pythonJsonStringify', () => {
+  it('uses Python separators', () => {
+    expect(pythonJsonStringify({ a: [1, 2], b: {} })).toBe('{"a": [1, 2], "b": {}}');
+  });
+
+  it('escapes like ensure_ascii', () => {
+    expect(pythonJsonStringify('é\u2028😀\x7f\x00"\\/\b\f')).toBe(
+      '"\\u00e9\\u2028\\ud83d\\ude00\\u007f\\u0000\\"\\\\/\\b\\f"',
+    );
+  });
+
+  it('writes integers in full', () => {
+    expect(pythonJsonStringify(1e21)).toBe('1000000000000000000000');
+    expect(pythonJsonStringify(-42)).toBe('-42');
+    expect(pythonJsonStringify(-0)).toBe('-0.0');
+  });
+
+  it('uses toJSON and skips undefined members', () => {
+    const when = new Date(Date.UTC(2020, 0, 2, 3, 4, 5));
+    expect(pythonJsonStringify({ when, missing: undefined })).toBe('{"when": "2020-01-02T03:04:05.000Z"}');
+  });
+
+  const invalid: Array<[string, unknown, RegExp]> = [
+    ['cycle', (() => { const a: Record<string, unknown> = {}; a.self = a; return a; })(), /"self" is a circular reference/],
+    ['function', { run: () => 1 }, /"run" is a function/],
+    ['symbol', { tag: Symbol('x') }, /"tag" is a symbol/],
+    ['BigInt', { count: 10n }, /"count" is a BigInt/],
+    ['NaN', [Number.NaN], /"\[0\]" is NaN/],
+    ['Infinity', { x: Number.POSITIVE_INFINITY }, /"x" is Infinity/],
+    ['Map', { m: new Map() }, /"m" is a Map/],
+    ['Set', { s: new Set() }, /"s" is a Set/],
+    ['binary', { b: new Uint8Array(2) }, /"b" is binary data/],
+    ['undefined', undefined, /The value is undefined/],
+    ['deep nesting', deeplyNested(100_000), /nested too deeply/],
+  ];
+
+  for (const [name, value, message] of invalid) {
+    it(`rejects ${name}`, () => {
+      expect(() => pythonJsonStringify(value)).toThrowError(EncodeError);
+      expect(() => pythonJsonStringify(value)).toThrowError(message);
+    });
+  }
+
+  it('allows shared non-cyclic references', () => {
+    const shared = { n: 1 };
+    expect(pythonJsonStringify({ a: shared, b: shared })).toBe('{"a": {"n": 1}, "b": {"n": 1}}');
+  });
+});
+
+function deeplyNested(depth: number): unknown {
+  let value: unknown = 0;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}

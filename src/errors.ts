@@ -1,6 +1,7 @@
 /**
  * Typed errors. Every error the library raises is a NoDBError subclass with a
- * stable `code`, so callers can branch on it without parsing messages.
+ * stable `code`, so callers can branch on it without parsing messages. The one
+ * exception is an aborted call, which rejects with the caller's abort reason.
  *
  * `name` lives on each prototype, which keeps it intact under minifiers, and
  * the static `is()` guard also compares `name`, so it works across realms

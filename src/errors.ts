@@ -19,6 +19,7 @@ export type NoDBErrorCode =
   | 'BUCKET_NOT_FOUND'
   | 'NETWORK'
   | 'PROTOCOL'
+  | 'TIMEOUT'
   | 'S3';
 
 /** Context attached to an error: every field is optional. */
@@ -98,6 +99,9 @@ export class NetworkError extends NoDBError {}
 /** The server answered in a way the S3 protocol does not allow. */
 export class ProtocolError extends NoDBError {}
 
+/** An attempt or the whole operation ran out of time. The caller's own abort is not this. */
+export class TimeoutError extends NoDBError {}
+
 /** Any other error response from an S3-compatible server. */
 export class S3Error extends NoDBError {}
 
@@ -111,6 +115,7 @@ const ERROR_CLASSES: ReadonlyArray<[typeof NoDBError, string, NoDBErrorCode]> = 
   [BucketNotFoundError, 'BucketNotFoundError', 'BUCKET_NOT_FOUND'],
   [NetworkError, 'NetworkError', 'NETWORK'],
   [ProtocolError, 'ProtocolError', 'PROTOCOL'],
+  [TimeoutError, 'TimeoutError', 'TIMEOUT'],
   [S3Error, 'S3Error', 'S3'],
 ];
 

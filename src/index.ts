@@ -23,12 +23,26 @@ export {
   NoDBError,
   ProtocolError,
   S3Error,
+  TimeoutError,
 } from './errors.js';
 export type { NoDBErrorCode, NoDBErrorDetails } from './errors.js';
 
 export { S3Store, encodeKey } from './store/s3.js';
-export type { Credentials, S3StoreOptions } from './store/s3.js';
+export type { Credentials, S3Hooks, S3StoreOptions } from './store/s3.js';
+export { RETRY_DEFAULTS } from './retry.js';
+export type { RetryEvent, RetryOptions } from './retry.js';
 export { MemoryStore } from './store/memory.js';
+export { R2BindingStore } from './store/r2.js';
+export type {
+  R2BindingConditional,
+  R2BindingListOptions,
+  R2BindingObject,
+  R2BindingObjectBody,
+  R2BindingObjects,
+  R2BindingPutOptions,
+  R2BindingStoreOptions,
+  R2BucketBinding,
+} from './store/r2.js';
 export { etagValue, quoteEtag, sameEtag } from './store/etag.js';
 export type {
   DeleteOptions,

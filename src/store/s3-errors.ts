@@ -25,16 +25,20 @@ export interface RequestContext {
  * Builds the error for a failed response. `bodyText` is empty for HEAD, whose
  * responses carry no body, so those are classified by status alone.
  */
-export function errorFromResponse(response: Response, bodyText: string, context: RequestContext): NoDBError {
+export function errorFromResponse(
+  status: number,
+  headers: Headers,
+  bodyText: string,
+  context: RequestContext,
+): NoDBError {
   const body = parseErrorBody(bodyText);
-  const status = response.status;
   const s3Code = body.code ?? codeFromStatus(status);
   const details: NoDBErrorDetails = {
     status,
     s3Code,
     key: context.key,
     bucket: context.bucket,
-    requestId: body.requestId ?? response.headers.get('x-amz-request-id') ?? undefined,
+    requestId: body.requestId ?? headers.get('x-amz-request-id') ?? undefined,
   };
 
   const target = context.key === undefined ? `bucket "${context.bucket}"` : `"${context.key}" in bucket "${context.bucket}"`;

@@ -2,13 +2,12 @@
  * An ObjectStore over the S3 REST API, through `fetch` and aws4fetch's SigV4
  * signer: AWS S3, Cloudflare R2, MinIO, Ceph RGW and other compatible servers.
  */
-import { AwsV4Signer } from 'aws4fetch';
-import { InvalidOptionsError, ProtocolError } from '../errors.js';
-import { sha256Hex } from '../hash.js';
-import { quoteEtag } from './etag.js';
+import { ConflictError, InvalidOptionsError, NoDBError, ProtocolError } from '../errors.js';
+import { type RetryOptions, resolveRetryOptions } from '../retry.js';
+import { etagValue, quoteEtag, sameEtag } from './etag.js';
 import { listAllPages } from './list.js';
 import { checkMetadata } from './metadata.js';
-import { errorFromResponse, networkError, type RequestContext } from './s3-errors.js';
+import { type Credentials, type S3Hooks, type S3Request, type S3Response, S3Transport } from './s3-transport.js';
 import { parseListPage } from './s3-xml.js';
 import type {
   DeleteOptions,
@@ -25,13 +24,7 @@ import type {
   Unmodified,
 } from './types.js';
 
-/** Access keys, optionally short-lived with a session token. */
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** Session token of temporary credentials (STS, R2 temporary tokens). */
-  sessionToken?: string;
-}
+export type { Credentials, S3Hooks } from './s3-transport.js';
 
 export interface S3StoreOptions {
   /** Bucket name. */
@@ -47,12 +40,25 @@ export interface S3StoreOptions {
   credentials: Credentials;
   /** fetch implementation to call. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Retry policy for failed requests. @default see RETRY_DEFAULTS */
+  retry?: RetryOptions;
+  /** Callbacks before each request, before each retry and after each response. */
+  hooks?: S3Hooks;
+  /**
+   * Milliseconds added to the local clock when signing. nodb corrects it on
+   * its own after a RequestTimeTooSkewed response. @default 0
+   */
+  clockOffsetMs?: number;
 }
 
-/** Hex SHA-256 of an empty body, sent with every request that has none. */
-const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
 const MAX_PAGE_SIZE = 1000;
+
+/**
+ * Metadata that identifies one conditional PUT, so that a repeat of it can
+ * tell "my earlier attempt already wrote this" from a real conflict. It is
+ * stripped from the metadata that reads return.
+ */
+const WRITE_ID_METADATA = 'nodb-write-id';
 
 export class S3Store implements ObjectStore {
   readonly description: string;
@@ -61,18 +67,16 @@ export class S3Store implements ObjectStore {
   /** Base URL requests go to, without a trailing slash. */
   readonly endpoint: string;
 
-  readonly #credentials: Credentials;
-  readonly #fetch: typeof fetch;
+  readonly #transport: S3Transport;
   /** URL of the bucket itself: path-style for custom endpoints, virtual-hosted on AWS. */
   readonly #bucketUrl: string;
-  readonly #signingKeyCache = new Map<string, ArrayBuffer>();
+  /** Set once the server has shown that it only accepts unquoted If-Match ETags. */
+  #unquotedIfMatch = false;
 
   constructor(options: S3StoreOptions) {
     checkOptions(options);
     this.bucket = options.bucket;
     this.region = options.region ?? 'us-east-1';
-    this.#credentials = { ...options.credentials };
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
     if (options.endpoint !== undefined) {
       this.endpoint = options.endpoint.replace(/\/+$/, '');
@@ -87,26 +91,32 @@ export class S3Store implements ObjectStore {
     }
 
     this.description = `bucket "${this.bucket}" at ${this.endpoint}`;
+    this.#transport = new S3Transport({
+      credentials: options.credentials,
+      region: this.region,
+      bucket: this.bucket,
+      endpoint: this.endpoint,
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      retry: resolveRetryOptions(options.retry),
+      hooks: options.hooks ?? {},
+      clockOffsetMs: options.clockOffsetMs ?? 0,
+    });
   }
 
   async get(key: string, options: GetOptions = {}): Promise<StoredObject | Unmodified | null> {
     const headers = new Headers();
     if (options.ifNoneMatch !== undefined) headers.set('if-none-match', quoteEtag(options.ifNoneMatch));
 
-    const response = await this.#send('GET', key, { headers, signal: options.signal, absentOn404: true });
+    const response = await this.#send({ method: 'GET', key, headers, signal: options.signal, absentOn404: true });
     if (response.status === 404) return null;
 
     const etag = response.headers.get('etag') ?? '';
-    if (response.status === 304) {
-      await discard(response);
-      return { modified: false, key, etag: etag || quoteEtag(options.ifNoneMatch ?? '') };
-    }
+    if (response.status === 304) return { modified: false, key, etag: etag || quoteEtag(options.ifNoneMatch ?? '') };
 
-    const body = new Uint8Array(await response.arrayBuffer());
     return {
       modified: true,
       key,
-      body,
+      body: response.body,
       etag,
       metadata: readMetadata(response.headers),
       lastModified: readDate(response.headers.get('last-modified')),
@@ -115,8 +125,7 @@ export class S3Store implements ObjectStore {
   }
 
   async head(key: string, options: { signal?: AbortSignal } = {}): Promise<ObjectHead | null> {
-    const response = await this.#send('HEAD', key, { signal: options.signal, absentOn404: true });
-    await discard(response);
+    const response = await this.#send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
     if (response.status === 404) return null;
 
     return {
@@ -131,14 +140,22 @@ export class S3Store implements ObjectStore {
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
     checkMetadata(options.metadata, key);
+    const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
+    const writeId = conditional ? crypto.randomUUID() : undefined;
 
     const headers = new Headers({ 'content-type': options.contentType ?? 'application/octet-stream' });
-    if (options.ifMatch !== undefined) headers.set('if-match', quoteEtag(options.ifMatch));
-    if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
     for (const [name, value] of Object.entries(options.metadata ?? {})) headers.set(`x-amz-meta-${name}`, value);
+    if (writeId) headers.set(`x-amz-meta-${WRITE_ID_METADATA}`, writeId);
+    if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
+    if (options.ifMatch !== undefined) headers.set('if-match', this.#ifMatchValue(options.ifMatch));
 
-    const response = await this.#send('PUT', key, { headers, body, signal: options.signal });
-    await discard(response);
+    let response: S3Response;
+    try {
+      response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal });
+    } catch (error) {
+      if (!conditional) throw error;
+      response = await this.#resolveConditionalFailure(error, key, writeId!, headers, body, options);
+    }
 
     const etag = response.headers.get('etag');
     if (etag === null) {
@@ -154,11 +171,23 @@ export class S3Store implements ObjectStore {
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const headers = new Headers();
-    if (options.ifMatch !== undefined) headers.set('if-match', quoteEtag(options.ifMatch));
+
+    if (options.ifMatch !== undefined) {
+      // Ceph RGW 16 ignores If-Match on DELETE, so check the ETag first as well.
+      // NOTE: on such servers a write between this HEAD and the DELETE is lost;
+      // servers that honour the header (AWS) still reject that case atomically.
+      const current = await this.head(key, { signal: options.signal });
+      if (current === null || !sameEtag(current.etag, options.ifMatch)) {
+        throw new ConflictError(
+          `The delete of "${key}" in ${this.description} was skipped: its ETag is no longer ${options.ifMatch}.`,
+          { key, bucket: this.bucket, status: 412, s3Code: 'PreconditionFailed' },
+        );
+      }
+      headers.set('if-match', this.#ifMatchValue(options.ifMatch));
+    }
 
     // S3 answers 204 whether or not the key existed; some servers answer 404.
-    const response = await this.#send('DELETE', key, { headers, signal: options.signal, absentOn404: true });
-    await discard(response);
+    await this.#send({ method: 'DELETE', key, headers, signal: options.signal, absentOn404: true });
   }
 
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
@@ -176,8 +205,9 @@ export class S3Store implements ObjectStore {
     if (options.startAfter) query.push(['start-after', options.startAfter]);
     if (options.continuationToken) query.push(['continuation-token', options.continuationToken]);
 
-    const response = await this.#send('GET', undefined, { query, signal: options.signal });
-    return parseListPage(await response.text(), this.description);
+    const url = this.#bucketUrl + '?' + query.map(([name, value]) => `${encodeKey(name)}=${encodeKey(value)}`).join('&');
+    const response = await this.#transport.send({ method: 'GET', url, key: undefined, signal: options.signal });
+    return parseListPage(new TextDecoder().decode(response.body), this.description);
   }
 
   list(options: ListOptions = {}): AsyncIterable<ObjectInfo> {
@@ -189,71 +219,57 @@ export class S3Store implements ObjectStore {
     return `${this.#bucketUrl}/${encodeKey(key)}`;
   }
 
-  /**
-   * Signs and sends one request. Returns the response when it succeeded, and a
-   * 404 for a missing object when `absentOn404` is set; throws a typed error
-   * for every other failure, after reading or cancelling the body.
-   */
-  async #send(
-    method: string,
-    key: string | undefined,
-    request: {
-      headers?: Headers;
-      body?: Uint8Array;
-      query?: Array<[string, string]>;
-      signal?: AbortSignal | undefined;
-      absentOn404?: boolean;
-    },
-  ): Promise<Response> {
-    const url = key === undefined ? this.#bucketUrl + encodeQuery(request.query ?? []) : this.objectUrl(key);
-    const headers = request.headers ?? new Headers();
-    const payloadHash = request.body ? await sha256Hex(request.body) : EMPTY_BODY_SHA256;
-    headers.set('x-amz-content-sha256', payloadHash);
-
-    const signer = new AwsV4Signer({
-      method,
-      url,
-      headers,
-      accessKeyId: this.#credentials.accessKeyId,
-      secretAccessKey: this.#credentials.secretAccessKey,
-      sessionToken: this.#credentials.sessionToken,
-      service: 's3',
-      region: this.region,
-      cache: this.#signingKeyCache,
-    });
-    const signed = await signer.sign();
-
-    const context = this.#context(method, key);
-    let response: Response;
-    try {
-      response = await this.#fetch(signed.url, {
-        method,
-        headers: signed.headers,
-        body: request.body ? new Uint8Array(request.body) : undefined,
-        signal: request.signal,
-      });
-    } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason;
-      throw networkError(error, context);
-    }
-
-    if (response.ok || response.status === 304) return response;
-
-    const bodyText = method === 'HEAD' ? '' : await response.text().catch(() => '');
-    await discard(response);
-
-    if (response.status === 404 && request.absentOn404 && !isMissingBucket(bodyText)) return response;
-    throw errorFromResponse(response, bodyText, context);
+  #send(request: Omit<S3Request, 'url'> & { key: string }): Promise<S3Response> {
+    return this.#transport.send({ ...request, url: this.objectUrl(request.key) });
   }
 
-  #context(method: string, key: string | undefined): RequestContext {
-    return {
-      method,
-      key,
-      bucket: this.bucket,
-      endpoint: this.endpoint,
-      accessKeyId: this.#credentials.accessKeyId,
-    };
+  /**
+   * Decides what a failed conditional PUT means. Servers differ here, and
+   * this is the one place that knows how:
+   * - a repeat of a PUT whose first response was lost meets its own write:
+   *   the object carries our write id, so the write succeeded;
+   * - Ceph RGW 16 rejects a quoted If-Match ETag with 412 even when it is
+   *   current: when the object still has that ETag, send it again unquoted,
+   *   and keep doing so for this store;
+   * - AWS answers If-Match on a missing key with 404 where RGW says 412:
+   *   both are a ConflictError.
+   */
+  async #resolveConditionalFailure(
+    error: unknown,
+    key: string,
+    writeId: string,
+    headers: Headers,
+    body: Uint8Array,
+    options: PutOptions,
+  ): Promise<S3Response> {
+    const missingOnIfMatch = options.ifMatch !== undefined && error instanceof NoDBError && error.status === 404;
+    if (!(error instanceof ConflictError) && !missingOnIfMatch) throw error;
+
+    const current = await this.#send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
+    if (current.status !== 404 && current.headers.get(`x-amz-meta-${WRITE_ID_METADATA}`) === writeId) return current;
+
+    const quirk =
+      options.ifMatch !== undefined &&
+      !this.#unquotedIfMatch &&
+      current.status !== 404 &&
+      sameEtag(current.headers.get('etag') ?? '', options.ifMatch);
+    if (quirk) {
+      this.#unquotedIfMatch = true;
+      headers.set('if-match', this.#ifMatchValue(options.ifMatch!));
+      return this.#send({ method: 'PUT', key, headers, body, signal: options.signal });
+    }
+
+    const state = current.status === 404 ? 'it does not exist' : `its ETag is now ${current.headers.get('etag')}`;
+    const expected = options.ifMatch !== undefined ? `ETag ${options.ifMatch}` : 'no object';
+    throw new ConflictError(
+      `The write to "${key}" in ${this.description} was rejected: it expected ${expected}, but ${state}. ` +
+        `The stored object was left unchanged; read it again and retry.`,
+      { key, bucket: this.bucket, status: 412, s3Code: 'PreconditionFailed', cause: error },
+    );
+  }
+
+  #ifMatchValue(etag: string): string {
+    return this.#unquotedIfMatch ? etagValue(etag) : quoteEtag(etag);
   }
 }
 
@@ -264,26 +280,14 @@ export class S3Store implements ObjectStore {
  * literal `+` must never appear, as aws4fetch would sign it as a space.
  */
 export function encodeKey(key: string): string {
-  return encodeRfc3986(key);
-}
-
-function encodeRfc3986(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase());
-}
-
-function encodeQuery(query: Array<[string, string]>): string {
-  if (query.length === 0) return '';
-  return '?' + query.map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`).join('&');
-}
-
-function isMissingBucket(bodyText: string): boolean {
-  return bodyText.includes('<Code>NoSuchBucket</Code>');
+  return encodeURIComponent(key).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase());
 }
 
 function readMetadata(headers: Headers): ObjectMetadata {
   const metadata: ObjectMetadata = {};
   headers.forEach((value, name) => {
-    if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
+    const field = name.startsWith('x-amz-meta-') ? name.slice('x-amz-meta-'.length) : undefined;
+    if (field !== undefined && field !== WRITE_ID_METADATA) metadata[field] = value;
   });
   return metadata;
 }
@@ -292,11 +296,6 @@ function readDate(value: string | null): Date | undefined {
   if (value === null) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** Releases a response body nobody reads, so the connection can be reused. */
-async function discard(response: Response): Promise<void> {
-  if (response.body && !response.bodyUsed) await response.body.cancel().catch(() => undefined);
 }
 
 function checkOptions(options: S3StoreOptions): void {

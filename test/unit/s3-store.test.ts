@@ -173,7 +173,7 @@ describe('S3Store errors', () => {
 
   it('reports other failures with request id', async () => {
     const server = fakeServer([{ status: 500, body: errorBody('InternalError', 'boom') }]);
-    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch: server.fetch });
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch: server.fetch, retry: { retries: 0 } });
     const error = await store.get('k').catch((caught) => caught);
 
     expect(error).toBeInstanceOf(S3Error);
@@ -183,7 +183,7 @@ describe('S3Store errors', () => {
 
   it('reports an unreadable error body', async () => {
     const server = fakeServer([{ status: 502, body: '<html>Bad gateway</html>' }]);
-    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch: server.fetch });
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch: server.fetch, retry: { retries: 0 } });
     await expect(store.get('k')).rejects.toThrowError(/502 HTTP502/);
   });
 
@@ -191,7 +191,7 @@ describe('S3Store errors', () => {
     const fetch = async () => {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
     };
-    const store = new S3Store({ bucket: 'b', endpoint: 'http://127.0.0.1:9', credentials, fetch });
+    const store = new S3Store({ bucket: 'b', endpoint: 'http://127.0.0.1:9', credentials, fetch, retry: { retries: 0 } });
     const error = await store.get('k').catch((caught) => caught);
 
     expect(error).toBeInstanceOf(NetworkError);

@@ -1,0 +1,231 @@
+/**
+ * One signed S3 request, with the retry policy, timeouts, clock-skew
+ * correction and hooks around it. Operations live in s3.ts; this file only
+ * turns a method, URL and body into a fully read response or a typed error.
+ */
+import { AwsV4Signer } from 'aws4fetch';
+import { NetworkError, NoDBError, TimeoutError } from '../errors.js';
+import { sha256Hex } from '../hash.js';
+import { type Attempt, RETRYABLE_STATUSES, type RetryEvent, parseRetryAfter, withRetry } from '../retry.js';
+import type { RetryOptions } from '../retry.js';
+import { errorFromResponse, networkError } from './s3-errors.js';
+
+/** Access keys, optionally short-lived with a session token. */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Session token of temporary credentials (STS, R2 temporary tokens). */
+  sessionToken?: string;
+}
+
+/** Callbacks for logging and tracing; nodb itself never logs. */
+export interface S3Hooks {
+  /** Called before each attempt is sent. */
+  beforeRequest?: (request: { method: string; url: string; key: string | undefined; attempt: number }) => void;
+  /** Called after a failed attempt, before sleeping `delayMs`. */
+  beforeRetry?: (event: RetryEvent & { method: string; key: string | undefined }) => void;
+  /** Called for every response, failed ones included. */
+  afterResponse?: (response: {
+    method: string;
+    url: string;
+    key: string | undefined;
+    status: number;
+    attempt: number;
+    durationMs: number;
+  }) => void;
+}
+
+/** A response whose body has been read completely. */
+export interface S3Response {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+export interface S3Request {
+  method: 'GET' | 'HEAD' | 'PUT' | 'DELETE';
+  url: string;
+  key: string | undefined;
+  headers?: Headers;
+  body?: Uint8Array;
+  signal?: AbortSignal | undefined;
+  /** Return a 404 for a missing object instead of throwing. */
+  absentOn404?: boolean;
+}
+
+/** Hex SHA-256 of an empty body, sent with every request that has none. */
+const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export class S3Transport {
+  readonly #credentials: Credentials;
+  readonly #region: string;
+  readonly #bucket: string;
+  readonly #endpoint: string;
+  readonly #fetch: typeof fetch;
+  readonly #retry: Required<RetryOptions>;
+  readonly #hooks: S3Hooks;
+  readonly #signingKeyCache = new Map<string, ArrayBuffer>();
+  /** Correction added to the local clock when signing, learned from RequestTimeTooSkewed. */
+  #clockOffsetMs: number;
+  /** Retry-After of failed responses, kept beside the error they produced. */
+  readonly #retryAfter = new WeakMap<object, number>();
+
+  constructor(settings: {
+    credentials: Credentials;
+    region: string;
+    bucket: string;
+    endpoint: string;
+    fetch: typeof fetch;
+    retry: Required<RetryOptions>;
+    hooks: S3Hooks;
+    clockOffsetMs: number;
+  }) {
+    this.#credentials = { ...settings.credentials };
+    this.#region = settings.region;
+    this.#bucket = settings.bucket;
+    this.#endpoint = settings.endpoint;
+    this.#fetch = settings.fetch;
+    this.#retry = settings.retry;
+    this.#hooks = settings.hooks;
+    this.#clockOffsetMs = settings.clockOffsetMs;
+  }
+
+  get accessKeyId(): string {
+    return this.#credentials.accessKeyId;
+  }
+
+  /**
+   * Sends a request with retries. Every method nodb sends (GET, HEAD, PUT of a
+   * whole object, DELETE) is idempotent, so each may be repeated; conditional
+   * PUTs are resolved by the caller when a repeat meets its own earlier write.
+   */
+  async send(request: S3Request): Promise<S3Response> {
+    const payloadHash = request.body ? await sha256Hex(request.body) : EMPTY_BODY_SHA256;
+    const describe = `${request.method} ${request.key === undefined ? `bucket "${this.#bucket}"` : `"${request.key}"`} at ${this.#endpoint}`;
+
+    return withRetry((attempt) => this.#attempt(request, payloadHash, attempt), {
+      policy: this.#retry,
+      signal: request.signal,
+      describe,
+      isRetryable: (error) => isRetryable(error),
+      retryAfterMs: (error) => (typeof error === 'object' && error ? this.#retryAfter.get(error) : undefined),
+      beforeRetry: this.#hooks.beforeRetry
+        ? (event) => this.#hooks.beforeRetry!({ ...event, method: request.method, key: request.key })
+        : undefined,
+    });
+  }
+
+  async #attempt(request: S3Request, payloadHash: string, attempt: Attempt): Promise<S3Response> {
+    let response = await this.#fetchOnce(request, payloadHash, attempt);
+
+    // A clock that is off by more than 15 minutes fails every signature. The
+    // server's Date header says by how much: correct the clock and re-sign once.
+    if (response.status === 403 && isClockSkew(response.body)) {
+      const serverTime = Date.parse(response.headers.get('date') ?? '');
+      if (!Number.isNaN(serverTime)) {
+        this.#clockOffsetMs = serverTime - Date.now();
+        response = await this.#fetchOnce(request, payloadHash, attempt);
+      }
+    }
+
+    if ((response.status >= 200 && response.status < 300) || response.status === 304) return response;
+
+    const bodyText = new TextDecoder().decode(response.body);
+    if (response.status === 404 && request.absentOn404 && !bodyText.includes('<Code>NoSuchBucket</Code>')) {
+      return response;
+    }
+
+    const error = errorFromResponse(response.status, response.headers, bodyText, {
+      method: request.method,
+      key: request.key,
+      bucket: this.#bucket,
+      endpoint: this.#endpoint,
+      accessKeyId: this.#credentials.accessKeyId,
+    });
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    if (retryAfter !== undefined) this.#retryAfter.set(error, retryAfter);
+    throw error;
+  }
+
+  async #fetchOnce(request: S3Request, payloadHash: string, attempt: Attempt): Promise<S3Response> {
+    const headers = new Headers(request.headers);
+    headers.set('x-amz-content-sha256', payloadHash);
+
+    const signer = new AwsV4Signer({
+      method: request.method,
+      url: request.url,
+      headers,
+      accessKeyId: this.#credentials.accessKeyId,
+      secretAccessKey: this.#credentials.secretAccessKey,
+      sessionToken: this.#credentials.sessionToken,
+      service: 's3',
+      region: this.#region,
+      cache: this.#signingKeyCache,
+      datetime: amzDate(Date.now() + this.#clockOffsetMs),
+    });
+    const signed = await signer.sign();
+
+    this.#hooks.beforeRequest?.({ method: request.method, url: request.url, key: request.key, attempt: attempt.number });
+    const started = Date.now();
+
+    let response: Response;
+    try {
+      response = await this.#fetch(signed.url, {
+        method: request.method,
+        headers: signed.headers,
+        body: request.body ? new Uint8Array(request.body) : undefined,
+        signal: attempt.signal,
+      });
+    } catch (error) {
+      if (attempt.signal.aborted) throw attempt.signal.reason;
+      throw networkError(error, {
+        method: request.method,
+        key: request.key,
+        bucket: this.#bucket,
+        endpoint: this.#endpoint,
+        accessKeyId: this.#credentials.accessKeyId,
+      });
+    }
+
+    // Read the whole body inside the attempt, so its timeout covers a slow body too.
+    let body: Uint8Array;
+    try {
+      body = request.method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      if (attempt.signal.aborted) throw attempt.signal.reason;
+      throw new NetworkError(
+        `${request.method} to ${this.#endpoint} failed while reading the response body. ` +
+          `Check the network between this client and the server.`,
+        { key: request.key, bucket: this.#bucket, cause: error },
+      );
+    } finally {
+      // Not awaited: cancelling a teed body resolves only once every branch is cancelled.
+      if (request.method === 'HEAD') response.body?.cancel().catch(() => undefined);
+    }
+
+    this.#hooks.afterResponse?.({
+      method: request.method,
+      url: request.url,
+      key: request.key,
+      status: response.status,
+      attempt: attempt.number,
+      durationMs: Date.now() - started,
+    });
+    return { status: response.status, headers: response.headers, body };
+  }
+}
+
+/** Network failures, timeouts, throttling and transient server errors are worth another attempt. */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof NetworkError || error instanceof TimeoutError) return true;
+  return error instanceof NoDBError && error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
+}
+
+function isClockSkew(body: Uint8Array): boolean {
+  return new TextDecoder().decode(body).includes('<Code>RequestTimeTooSkewed</Code>');
+}
+
+/** Formats a time as SigV4's `YYYYMMDDTHHMMSSZ`. */
+function amzDate(time: number): string {
+  return new Date(time).toISOString().replace(/[:-]|\.\d{3}/g, '');
+}

@@ -25,6 +25,33 @@ const SUITES = [
     name: 'vitest (unit, contract and integration on MemoryStore and s3rver)',
     run: () => runVitest([], LEGACY_OPENSSL),
   },
+  {
+    name: 'playwright (demo in Chromium)',
+    run: async () => (await import('./dev/playwright-suite.mjs')).runPlaywrightSuite(LEGACY_OPENSSL),
+  },
+  {
+    name: 'browser: Chromium (runtime cases on dist/, vitest browser mode)',
+    run: async () => {
+      const runtimes = await import('./runtimes/suites.mjs');
+      await runtimes.checkBuildIsCurrent();
+      await runtimes.ensureChromium();
+      return runVitest(['--config', 'test/browser/vitest.config.ts'], LEGACY_OPENSSL);
+    },
+  },
+  {
+    name: 'workers: workerd (runtime cases on dist/, R2BindingStore contract)',
+    run: async () => {
+      await (await import('./runtimes/suites.mjs')).checkBuildIsCurrent();
+      return runVitest(['--config', 'test/workers/vitest.config.ts'], LEGACY_OPENSSL);
+    },
+  },
+  { name: 'deno (runtime cases on dist/)', run: async () => (await import('./runtimes/suites.mjs')).runDenoSuite() },
+  { name: 'bun (runtime cases on dist/)', run: async () => (await import('./runtimes/suites.mjs')).runBunSuite() },
+  {
+    name: 'package (publint, no Node built-ins)',
+    run: async () => (await import('./runtimes/suites.mjs')).runPackageSuite(),
+  },
+  { name: 'size budget', run: async () => (await import('./runtimes/suites.mjs')).runSizeSuite() },
 ];
 
 const selected = process.argv.slice(2);

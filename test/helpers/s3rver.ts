@@ -44,6 +44,8 @@ export async function startS3rver(): Promise<RunningS3rver> {
       return store;
     },
     async stop() {
+      // Idle keep-alive connections would hold close() open until they time out.
+      server.httpServer?.closeAllConnections();
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },

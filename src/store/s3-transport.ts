@@ -115,6 +115,31 @@ export class S3Transport {
     });
   }
 
+  /**
+   * Returns `url` with a SigV4 query signature valid for `expiresIn` seconds.
+   * Headers passed here are signed too, so whoever uses the URL must send them
+   * with the same values.
+   */
+  async presign(method: string, url: string, expiresIn: number, headers: Headers): Promise<string> {
+    const target = new URL(url);
+    target.searchParams.set('X-Amz-Expires', String(expiresIn));
+
+    const signer = new AwsV4Signer({
+      method,
+      url: target.toString(),
+      headers,
+      accessKeyId: this.#credentials.accessKeyId,
+      secretAccessKey: this.#credentials.secretAccessKey,
+      sessionToken: this.#credentials.sessionToken,
+      service: 's3',
+      region: this.#region,
+      cache: this.#signingKeyCache,
+      datetime: amzDate(Date.now() + this.#clockOffsetMs),
+      signQuery: true,
+    });
+    return (await signer.sign()).url.toString();
+  }
+
   async #attempt(request: S3Request, payloadHash: string, attempt: Attempt): Promise<S3Response> {
     let response = await this.#fetchOnce(request, payloadHash, attempt);
 

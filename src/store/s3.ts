@@ -8,6 +8,7 @@ import { etagValue, quoteEtag, sameEtag } from './etag.js';
 import { listAllPages } from './list.js';
 import { checkMetadata } from './metadata.js';
 import { type Credentials, type S3Hooks, type S3Request, type S3Response, S3Transport } from './s3-transport.js';
+import type { CorsOptions } from './s3-bucket.js';
 import { parseListPage } from './s3-xml.js';
 import type {
   DeleteOptions,
@@ -52,6 +53,19 @@ export interface S3StoreOptions {
 }
 
 const MAX_PAGE_SIZE = 1000;
+
+/** SigV4 presigned URLs are valid for at most seven days. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+export interface PresignOptions {
+  /** Seconds the URL stays valid, from 1 to 604,800 (seven days). @default 900 */
+  expiresIn?: number;
+  /**
+   * Headers to sign into the URL, such as `if-match` or `content-type`. The
+   * request made with the URL must send each with the same value.
+   */
+  headers?: Record<string, string>;
+}
 
 /**
  * Metadata that identifies one conditional PUT, so that a repeat of it can
@@ -212,6 +226,37 @@ export class S3Store implements ObjectStore {
 
   list(options: ListOptions = {}): AsyncIterable<ObjectInfo> {
     return listAllPages((page) => this.listPage(page), options, this.description);
+  }
+
+  /** Creates the bucket unless it exists. Returns true when it created it. */
+  async ensureBucket(): Promise<boolean> {
+    const { ensureBucket } = await import('./s3-bucket.js');
+    return ensureBucket(this.#transport, this.#bucketUrl, this.region);
+  }
+
+  /**
+   * Replaces the bucket's CORS configuration with one rule that lets browsers
+   * at `origins` send signed, conditional requests and read ETags.
+   */
+  async putCors(options: CorsOptions): Promise<void> {
+    const { putCors } = await import('./s3-bucket.js');
+    return putCors(this.#transport, this.#bucketUrl, options);
+  }
+
+  /** Returns a presigned URL for one request on `key`, usable without credentials. */
+  async presign(
+    method: 'GET' | 'HEAD' | 'PUT' | 'DELETE',
+    key: string,
+    options: PresignOptions = {},
+  ): Promise<string> {
+    const expiresIn = options.expiresIn ?? 900;
+    if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
+      throw new InvalidOptionsError(
+        `expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGN_SECONDS}, not ${JSON.stringify(expiresIn)}.`,
+        { key, bucket: this.bucket },
+      );
+    }
+    return this.#transport.presign(method, this.objectUrl(key), expiresIn, new Headers(options.headers));
   }
 
   /** Returns the URL of an object: the key encoded once, `/` included. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Starts a throwaway Ceph RGW on 127.0.0.1, prints how to reach it, and runs until
-// Ctrl-C or SIGTERM, then stops every daemon it started and deletes its directory.
+// Ctrl-C or SIGTERM, then stops every daemon it started and deletes its temporary directory.
 //
 // Usage: node scripts/rgw/run.mjs [--port PORT] [--dir DIR]
 //   --port PORT  the S3 port on 127.0.0.1 (default: a free port)
@@ -55,7 +55,7 @@ async function main() {
   const onSignal = async (signal) => {
     if (stopping) return;
     stopping = true;
-    log(`Received ${signal}; stopping`);
+    log(`Received ${signal}, stopping the daemons`);
     startup.abort();
     if (rgw) {
       await rgw.stop();
@@ -68,7 +68,7 @@ async function main() {
   try {
     rgw = await startRgw({ ...options, log, signal: startup.signal });
   } catch (error) {
-    if (stopping) process.exit(130);
+    if (stopping) process.exit(0);
     console.error(error.message);
     process.exit(1);
   }

@@ -26,11 +26,17 @@ const SUITES = [
     run: () => runVitest([], LEGACY_OPENSSL),
   },
   {
+    name: 'vitest on Ceph RGW (contract, NoDB, concurrency, conformance)',
+    needsRgw: true,
+    run: () => runVitest(['--config', 'vitest.rgw.config.ts']),
+  },
+  {
     name: 'playwright (demo in Chromium)',
     run: async () => (await import('./dev/playwright-suite.mjs')).runPlaywrightSuite(LEGACY_OPENSSL),
   },
   {
     name: 'browser: Chromium (runtime cases on dist/, vitest browser mode)',
+    needsRgw: true,
     run: async () => {
       const runtimes = await import('./runtimes/suites.mjs');
       await runtimes.checkBuildIsCurrent();
@@ -40,13 +46,14 @@ const SUITES = [
   },
   {
     name: 'workers: workerd (runtime cases on dist/, R2BindingStore contract)',
+    needsRgw: true,
     run: async () => {
       await (await import('./runtimes/suites.mjs')).checkBuildIsCurrent();
       return runVitest(['--config', 'test/workers/vitest.config.ts'], LEGACY_OPENSSL);
     },
   },
-  { name: 'deno (runtime cases on dist/)', run: async () => (await import('./runtimes/suites.mjs')).runDenoSuite() },
-  { name: 'bun (runtime cases on dist/)', run: async () => (await import('./runtimes/suites.mjs')).runBunSuite() },
+  { name: 'deno (runtime cases on dist/)', needsRgw: true, run: async () => (await import('./runtimes/suites.mjs')).runDenoSuite() },
+  { name: 'bun (runtime cases on dist/)', needsRgw: true, run: async () => (await import('./runtimes/suites.mjs')).runBunSuite() },
   {
     name: 'package (publint, no Node built-ins)',
     run: async () => (await import('./runtimes/suites.mjs')).runPackageSuite(),
@@ -60,10 +67,12 @@ const suites = selected.length ? SUITES.filter((suite) => selected.some((word) =
 let passed = 0;
 let failed = 0;
 const lines = [];
+const rgw = rgwForThisRun();
 
 for (const suite of suites) {
   let result;
   try {
+    if (suite.needsRgw) await rgw.start();
     result = await suite.run();
   } catch (error) {
     result = { passed: 0, failed: 1, note: `could not run: ${error instanceof Error ? error.message : error}` };
@@ -75,9 +84,49 @@ for (const suite of suites) {
   lines.push(`${suite.name}: ${result.passed} passed, ${result.failed} failed${result.note ? ` (${result.note})` : ''}`);
 }
 
+await rgw.stop();
 process.stdout.write('\n' + lines.join('\n') + '\n');
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 ? 1 : 0;
+
+/**
+ * One Ceph RGW for the whole run, started when the first suite needs it; its
+ * address and keys reach every later suite through NODB_RGW_* variables. An
+ * RGW named by those variables already is used as it is.
+ */
+function rgwForThisRun() {
+  let starting;
+  let server;
+  const stopOnSignal = async (signal) => {
+    await server?.stop().catch(() => undefined);
+    process.kill(process.pid, signal);
+  };
+
+  return {
+    start() {
+      if (process.env.NODB_RGW_ENDPOINT) return Promise.resolve();
+      starting ??= (async () => {
+        const { startRgw } = await import('./rgw/rgw.mjs');
+        const started = Date.now();
+        server = await startRgw({ log: (message) => process.stderr.write(`[rgw] ${message}\n`) });
+        process.stdout.write(`Ceph RGW at ${server.endpoint}, started in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        Object.assign(process.env, {
+          NODB_RGW_ENDPOINT: server.endpoint,
+          NODB_RGW_ACCESS_KEY_ID: server.accessKeyId,
+          NODB_RGW_SECRET_ACCESS_KEY: server.secretAccessKey,
+          NODB_RGW_REGION: server.region,
+        });
+        process.once('SIGINT', stopOnSignal);
+        process.once('SIGTERM', stopOnSignal);
+      })();
+      return starting;
+    },
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+  };
+}
 
 /** Runs one command that counts as a single test: it passes when it exits 0. */
 async function runCheck(command, args, env) {

@@ -448,7 +448,13 @@ rgw_init_timeout = ${READY_TIMEOUT_MS / 1000}
       // Keeps Node running until the daemon has exited and been reaped.
       daemon.child.ref();
       signalDaemon(daemon, 'SIGTERM');
-      const exitedInTime = await Promise.race([daemon.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+      // The timer is cleared once the daemon exits, so it cannot keep Node alive after stop().
+      let timer;
+      const timedOut = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS);
+      });
+      const exitedInTime = await Promise.race([daemon.exited.then(() => true), timedOut]);
+      clearTimeout(timer);
       if (!exitedInTime) {
         this.log(`${daemon.name} (pid ${daemon.pid}) did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; sending SIGKILL`);
         signalDaemon(daemon, 'SIGKILL');

@@ -145,12 +145,10 @@ export class S3Transport {
 
     // A clock that is off by more than 15 minutes fails every signature. The
     // server's Date header says by how much: correct the clock and re-sign once.
-    if (response.status === 403 && isClockSkew(response.body)) {
-      const serverTime = Date.parse(response.headers.get('date') ?? '');
-      if (!Number.isNaN(serverTime)) {
-        this.#clockOffsetMs = serverTime - Date.now();
-        response = await this.#fetchOnce(request, payloadHash, attempt);
-      }
+    const serverTime = Date.parse(response.headers.get('date') ?? '');
+    if (response.status === 403 && isClockSkew(response.body, serverTime - (Date.now() + this.#clockOffsetMs))) {
+      this.#clockOffsetMs = serverTime - Date.now();
+      response = await this.#fetchOnce(request, payloadHash, attempt);
     }
 
     if ((response.status >= 200 && response.status < 300) || response.status === 304) return response;
@@ -246,8 +244,14 @@ function isRetryable(error: unknown): boolean {
   return error instanceof NoDBError && error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
 }
 
-function isClockSkew(body: Uint8Array): boolean {
-  return new TextDecoder().decode(body).includes('<Code>RequestTimeTooSkewed</Code>');
+/**
+ * True when a 403 comes from a skewed clock: the body says RequestTimeTooSkewed,
+ * or (for HEAD, which has no body) the server's clock differs from the one we
+ * sign with by more than five minutes.
+ */
+function isClockSkew(body: Uint8Array, differenceMs: number): boolean {
+  if (Number.isNaN(differenceMs)) return false;
+  return new TextDecoder().decode(body).includes('<Code>RequestTimeTooSkewed</Code>') || Math.abs(differenceMs) > 5 * 60_000;
 }
 
 /** Formats a time as SigV4's `YYYYMMDDTHHMMSSZ`. */

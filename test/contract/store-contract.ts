@@ -291,6 +291,18 @@ export function storeContract(
         expect(sameEtag(read.etag, second.etag)).toBe(true);
       });
 
+      it('delete with stale If-Match conflicts', async () => {
+        const key = scope() + 'guarded-delete';
+        const first = await store.put(key, encoder.encode('v1'));
+        const second = await store.put(key, encoder.encode('v2'));
+
+        await expect(store.delete(key, { ifMatch: first.etag })).rejects.toBeInstanceOf(ConflictError);
+        expect(decoder.decode(expectStored(await store.get(key)).body)).toBe('v2');
+
+        await store.delete(key, { ifMatch: second.etag });
+        expect(await store.get(key)).toBeNull();
+      });
+
       it('If-Match on missing key conflicts', async () => {
         const key = scope() + 'absent';
         await expect(store.put(key, encoder.encode('v1'), { ifMatch: '"0123456789abcdef"' })).rejects.toBeInstanceOf(

@@ -1,0 +1,4 @@
+import { createRgwBucket } from '../helpers/rgw.js';
+import { nodbSuite } from '../integration/nodb-suite.js';
+
+nodbSuite('Ceph RGW', { binaryKeyOrder: true }, async () => ({ store: await createRgwBucket('nodb') }));

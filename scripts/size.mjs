@@ -124,7 +124,8 @@ async function measure(entry) {
 
   const outputs = result.metafile.outputs;
   const contents = new Map(result.outputFiles.map((file) => [relative(root, file.path), file.contents]));
-  const entryOutput = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined);
+  // Chunks behind import() are entry points too, so pick the entry by its namespace.
+  const entryOutput = Object.keys(outputs).find((path) => outputs[path].entryPoint?.includes(ENTRY_NAMESPACE));
   const initial = staticClosure(entryOutput, outputs);
   const lazy = Object.keys(outputs).filter((path) => path.endsWith('.js') && !initial.includes(path));
 

@@ -4,10 +4,13 @@
  * A JSON record is the UTF-8 text of
  * `{"serializer": "json", "dt": "YYYY-MM-DD HH:MM:SS.ffffff", "uuid": "<uuid4>", "obj": ...}`
  * in that key order and Python's `json.dumps` formatting, which is what the
- * Python NoDB writes and reads.
+ * Python NoDB writes and reads. Records in other formats (msgpack, custom
+ * serializers, compressed) start with the binary header of codecs/header.ts
+ * instead, and codecs/record.ts distinguishes the two by the first byte.
  */
 import { DecodeError } from './errors.js';
 import { pythonJsonStringify } from './codecs/json.js';
+import type { ClassRegistry } from './registry.js';
 
 /** A decoded record with its metadata. */
 export interface Envelope<T = unknown> {
@@ -29,27 +32,43 @@ export function createEnvelope<T>(obj: T, now: Date = new Date()): Envelope<T> {
   return { serializer: 'json', dt: formatPythonUtc(now), uuid: crypto.randomUUID(), obj };
 }
 
-/** Encodes an envelope as the bytes the Python NoDB would write. Throws EncodeError. */
-export function encodeEnvelope(envelope: Envelope): Uint8Array {
+/**
+ * Encodes an envelope as the bytes the Python NoDB would write, with instances
+ * of classes in `classes` written as class tags. Throws EncodeError.
+ */
+export function encodeEnvelope(envelope: Envelope, classes?: ClassRegistry): Uint8Array {
   const text =
     `{"serializer": ${pythonJsonStringify(envelope.serializer)}, ` +
     `"dt": ${pythonJsonStringify(envelope.dt)}, ` +
     `"uuid": ${pythonJsonStringify(envelope.uuid)}, ` +
-    `"obj": ${pythonJsonStringify(envelope.obj)}}`;
+    `"obj": ${pythonJsonStringify(envelope.obj, classes)}}`;
   return encoder.encode(text);
 }
 
-/** Decodes stored bytes into an envelope. Throws DecodeError naming `key`. */
+/**
+ * Decodes stored JSON bytes into an envelope. Class tags stay as stored,
+ * because NoDB's own reads revive them. Throws DecodeError naming `key`.
+ */
 export function decodeEnvelope<T = unknown>(bytes: Uint8Array, key: string): Envelope<T> {
+  return parseEnvelope(decodeEnvelopeText(bytes, key), key);
+}
+
+/** Decodes a JSON record's bytes as UTF-8. Throws DecodeError naming `key`. */
+export function decodeEnvelopeText(bytes: Uint8Array, key: string): string {
+  try {
+    return decoder.decode(bytes);
+  } catch (error) {
+    throw notJson(key, error);
+  }
+}
+
+/** Parses a JSON record's text into an envelope. Throws DecodeError naming `key`. */
+export function parseEnvelope<T = unknown>(text: string, key: string): Envelope<T> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(decoder.decode(bytes));
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new DecodeError(
-      `The object "${key}" is not a NoDB record: its body is not UTF-8 JSON ` +
-        `(${describe(error)}). Remove it or move it out of the NoDB prefix.`,
-      { key, cause: error },
-    );
+    throw notJson(key, error);
   }
 
   if (!isEnvelopeShape(parsed)) {
@@ -91,13 +110,21 @@ export function formatPythonUtc(time: Date): string {
 }
 
 function isEnvelopeShape(value: unknown): value is Envelope & Record<string, unknown> {
+  return hasEnvelopeFields(value) && typeof (value as Record<string, unknown>).serializer === 'string';
+}
+
+/** True when `value` is an object with string `dt` and `uuid` and an own `obj`: the fields every record format carries. */
+export function hasEnvelopeFields(value: unknown): value is Omit<Envelope, 'serializer'> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
-  return (
-    typeof record.serializer === 'string' &&
-    typeof record.dt === 'string' &&
-    typeof record.uuid === 'string' &&
-    Object.hasOwn(record, 'obj')
+  return typeof record.dt === 'string' && typeof record.uuid === 'string' && Object.hasOwn(record, 'obj');
+}
+
+function notJson(key: string, error: unknown): DecodeError {
+  return new DecodeError(
+    `The object "${key}" is not a NoDB record: its body is not UTF-8 JSON ` +
+      `(${describe(error)}). Remove it or move it out of the NoDB prefix.`,
+    { key, cause: error },
   );
 }
 

@@ -27,10 +27,14 @@ export {
 } from './errors.js';
 export type { NoDBErrorCode, NoDBErrorDetails } from './errors.js';
 
-export { S3Store, encodeKey } from './store/s3.js';
-export type { Credentials, S3Hooks, S3StoreOptions } from './store/s3.js';
+export { MAX_PRESIGN_SECONDS, S3Store, encodeKey } from './store/s3.js';
+export type { Credentials, PresignOptions, S3Hooks, S3StoreOptions } from './store/s3.js';
 export { RETRY_DEFAULTS } from './retry.js';
 export type { RetryEvent, RetryOptions } from './retry.js';
+export { EXPOSED_HEADERS, SIGNED_REQUEST_HEADERS } from './store/s3-bucket.js';
+export type { CorsOptions } from './store/s3-bucket.js';
+export type { Lock, LockOptions } from './lock.js';
+export type { UpdateOptions, UpdateResult } from './update.js';
 export { MemoryStore } from './store/memory.js';
 export { R2BindingStore } from './store/r2.js';
 export type {
@@ -63,3 +67,10 @@ export { decodeReadableIndex, encodeReadableIndex, MAX_KEY_BYTES } from './keys.
 export type { IndexValue } from './keys.js';
 export { decodeEnvelope, encodeEnvelope, formatPythonUtc } from './envelope.js';
 export type { Envelope } from './envelope.js';
+export { RecordCodec, DEFAULT_COMPRESSION_THRESHOLD } from './codecs/record.js';
+export type { CompressionOptions, EncodedRecord, RecordCodecOptions } from './codecs/record.js';
+export type { EnvelopeFields, Serializer } from './codecs/custom.js';
+export { DEFAULT_LIMITS } from './codecs/limits.js';
+export type { DecodeLimits } from './codecs/limits.js';
+export { ClassRegistry } from './registry.js';
+export type { ClassList, RegisteredClass } from './registry.js';

@@ -1,12 +1,18 @@
 /**
  * NoDB: save, load, delete and list plain objects as records in a bucket.
  */
-import { createEnvelope, decodeEnvelope, encodeEnvelope } from './envelope.js';
-import { InvalidIndexError, InvalidOptionsError } from './errors.js';
+import { RecordCodec, type CompressionOptions } from './codecs/record.js';
+import type { Serializer } from './codecs/custom.js';
+import type { DecodeLimits } from './codecs/limits.js';
+import { createEnvelope } from './envelope.js';
+import { DecodeError, InvalidIndexError, InvalidOptionsError } from './errors.js';
+import type { ClassList, RegisteredClass } from './registry.js';
 import { type IndexValue, MAX_KEY_BYTES, indexToString, keyForIndex, utf8Length } from './keys.js';
+import type { Lock, LockOptions } from './lock.js';
 import { mapOrdered } from './ordered.js';
+import type { UpdateOptions, UpdateResult } from './update.js';
 import { S3Store, type Credentials } from './store/s3.js';
-import type { ObjectStore } from './store/types.js';
+import type { ObjectInfo, ObjectStore } from './store/types.js';
 
 /** Options shared by every way of opening a NoDB. */
 export interface NoDBBaseOptions {
@@ -20,8 +26,27 @@ export interface NoDBBaseOptions {
    * @default false
    */
   humanReadableIndexes?: boolean;
-  /** Record format. @default 'json' */
-  serializer?: 'json';
+  /**
+   * Format of new records: `'json'` (the Python NoDB's), `'msgpack'`, or the
+   * name of one of `serializers`. Reading needs no setting: every record names
+   * its own format. @default 'json'
+   */
+  serializer?: 'json' | 'msgpack' | (string & {});
+  /** Custom record formats, found by the name each record stores. @default [] */
+  serializers?: readonly Serializer[];
+  /**
+   * Classes whose instances `load` and `all` return as instances, as
+   * `{ User }` (minifier-safe names) or `[User]` (names from `User.name`).
+   * @default {}
+   */
+  classes?: ClassList;
+  /**
+   * Gzip inside the record body for payloads of at least `threshold` bytes,
+   * or `false`. @default false for 'json' (Python-readable records), { threshold: 1024 } otherwise
+   */
+  compression?: false | CompressionOptions;
+  /** Bounds on what one record may decode to; see DecodeLimits for each default. */
+  limits?: DecodeLimits;
   /** Records fetched in parallel by `all()`. @default 8 */
   concurrency?: number;
 }
@@ -69,6 +94,10 @@ export interface RecordInfo<T> {
 export interface SaveOptions {
   /** Index value to use instead of the object's index field. */
   index?: IndexValue;
+  /** Write only if the stored record still has this ETag; otherwise ConflictError. */
+  ifMatch?: string;
+  /** Write only if no record exists under the index; otherwise ConflictError. */
+  onlyIfNew?: boolean;
   signal?: AbortSignal;
 }
 
@@ -87,6 +116,12 @@ export interface AllOptions {
   order?: 'key' | 'inserted';
   /** Keys requested per listing page. @default 1000 */
   pageSize?: number;
+  /**
+   * Called for each record that cannot be decoded (a DecodeError naming its
+   * key). Return `'skip'` to go on with the next record; anything else, or no
+   * handler, ends the iteration with the error.
+   */
+  onDecodeError?: (error: DecodeError) => 'skip' | 'throw' | Promise<'skip' | 'throw'>;
   signal?: AbortSignal;
 }
 
@@ -98,6 +133,12 @@ const DEFAULTS = {
   concurrency: 8,
 } as const;
 
+/**
+ * Key prefix of lock leases, outside every record prefix but the empty one,
+ * which `all()` handles by skipping these keys.
+ */
+const LOCK_PREFIX = '.nodb-locks/';
+
 /** Length of a hex SHA-256 key name. */
 const HASHED_NAME_LENGTH = 64;
 
@@ -107,8 +148,11 @@ export class NoDB<T = Record<string, unknown>> {
   readonly index: string;
   readonly prefix: string;
   readonly humanReadableIndexes: boolean;
-  readonly serializer: 'json';
+  /** Format of new records. */
+  readonly serializer: string;
   readonly concurrency: number;
+  /** Record formats, classes, compression and limits. */
+  readonly #codec: RecordCodec;
 
   constructor(options: NoDBOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -120,8 +164,19 @@ export class NoDB<T = Record<string, unknown>> {
     this.serializer = options.serializer ?? DEFAULTS.serializer;
     this.concurrency = options.concurrency ?? DEFAULTS.concurrency;
     checkOptions(this);
+    this.#codec = new RecordCodec(options);
 
     this.store = 'store' in options && options.store ? options.store : new S3Store(options as NoDBS3Options);
+  }
+
+  /**
+   * Registers a class, so that `load` and `all` return its instances as
+   * instances under every serializer. Pass `name` when a minifier may rename
+   * the class: records store the name. Returns this NoDB.
+   */
+  register(cls: RegisteredClass, name?: string): this {
+    this.#codec.classes.register(cls, name);
+    return this;
   }
 
   /** Returns the object key the record for `index` is stored under. */
@@ -131,16 +186,19 @@ export class NoDB<T = Record<string, unknown>> {
 
   /**
    * Saves `obj` under its index field (or `options.index`), replacing any
-   * record with the same index. Throws InvalidIndexError or EncodeError before
-   * anything is written.
+   * record with the same index unless `ifMatch` or `onlyIfNew` says otherwise.
+   * Throws InvalidIndexError or EncodeError before anything is written, and
+   * ConflictError when a condition fails, leaving the stored record as it was.
    */
   async save(obj: T, options: SaveOptions = {}): Promise<SaveResult> {
     const key = await this.#keyOf(obj, options.index);
     const envelope = createEnvelope(obj);
-    const body = encodeEnvelope(envelope);
+    const { body, contentType } = await this.#codec.encode(envelope);
 
     const { etag } = await this.store.put(key, body, {
-      contentType: 'application/json',
+      contentType,
+      ifMatch: options.ifMatch,
+      ifNoneMatch: options.onlyIfNew ? '*' : undefined,
       signal: options.signal,
     });
     return { key, etag, dt: envelope.dt, uuid: envelope.uuid };
@@ -159,6 +217,42 @@ export class NoDB<T = Record<string, unknown>> {
     const record = await this.#read(key, options.signal);
     if (record === undefined) return options.default;
     return options.metainfo ? record : record.obj;
+  }
+
+  /**
+   * Reads the record for `index`, applies `change` to it (undefined when it
+   * does not exist) and saves the result only if nobody wrote in between.
+   * On a conflict it reads again and retries with jittered backoff. Needs a
+   * server that enforces If-Match (AWS, R2, RGW, MinIO), not s3rver.
+   */
+  async update(
+    index: IndexValue,
+    change: (current: T | undefined) => T | Promise<T>,
+    options?: UpdateOptions,
+  ): Promise<UpdateResult<T>> {
+    // update() and lock() load on first use, so apps that never call them do not bundle them.
+    const { updateRecord } = await import('./update.js');
+    return updateRecord<T>(this, index, change, options);
+  }
+
+  /**
+   * Acquires a lease on `index` that other clients cannot acquire until it is
+   * released or expires. The record itself is not touched. Needs a server
+   * that enforces conditional writes.
+   */
+  async lock(index: IndexValue, options?: LockOptions): Promise<Lock> {
+    const { acquireLock } = await import('./lock.js');
+    return acquireLock(this.store, LOCK_PREFIX + (await this.keyFor(index)), options);
+  }
+
+  /** Runs `work` while holding the lock on `index`, and releases it afterwards. */
+  async withLock<R>(index: IndexValue, work: (lock: Lock) => Promise<R>, options?: LockOptions): Promise<R> {
+    const lock = await this.lock(index, options);
+    try {
+      return await work(lock);
+    } finally {
+      await lock.release();
+    }
   }
 
   /** Deletes the record for `index`. Deleting a missing record succeeds. */
@@ -189,8 +283,9 @@ export class NoDB<T = Record<string, unknown>> {
   }
 
   async *#allByKey(options: AllOptions): AsyncGenerator<RecordInfo<T>> {
-    const listing = this.store.list({ prefix: this.prefix, pageSize: options.pageSize, signal: options.signal });
-    const records = mapOrdered(listing, this.concurrency, (info) => this.#read(info.key, options.signal));
+    let listing = this.store.list({ prefix: this.prefix, pageSize: options.pageSize, signal: options.signal });
+    if (LOCK_PREFIX.startsWith(this.prefix)) listing = skipLocks(listing);
+    const records = mapOrdered(listing, this.concurrency, (info) => this.#readListed(info.key, options));
 
     for await (const record of records) {
       // A record deleted between the listing and the read is skipped.
@@ -202,8 +297,19 @@ export class NoDB<T = Record<string, unknown>> {
     const stored = await this.store.get(key, { signal });
     if (stored === null || !stored.modified) return undefined;
 
-    const envelope = decodeEnvelope<T>(stored.body, key);
+    const envelope = await this.#codec.decode<T>(stored.body, key);
     return { obj: envelope.obj, dt: envelope.dt, uuid: envelope.uuid, etag: stored.etag, key };
+  }
+
+  /** Reads a listed record, or returns undefined for an undecodable one when `onDecodeError` returns 'skip'. */
+  async #readListed(key: string, options: AllOptions): Promise<RecordInfo<T> | undefined> {
+    try {
+      return await this.#read(key, options.signal);
+    } catch (error) {
+      if (!(error instanceof DecodeError) || options.onDecodeError === undefined) throw error;
+      if ((await options.onDecodeError(error)) === 'skip') return undefined;
+      throw error;
+    }
   }
 
   async #keyOf(obj: T, explicit: IndexValue | undefined): Promise<string> {
@@ -218,6 +324,10 @@ export class NoDB<T = Record<string, unknown>> {
     const value = (obj as Record<string, unknown>)[this.index];
     return keyForIndex(indexToString(value, this.index), this.prefix, this.humanReadableIndexes, this.index);
   }
+}
+
+async function* skipLocks(listing: AsyncIterable<ObjectInfo>): AsyncGenerator<ObjectInfo> {
+  for await (const info of listing) if (!info.key.startsWith(LOCK_PREFIX)) yield info;
 }
 
 async function* unwrap<T>(records: AsyncIterable<RecordInfo<T>>): AsyncGenerator<T> {
@@ -239,10 +349,6 @@ function checkOptions(db: NoDB<unknown>): void {
       `prefix is ${utf8Length(db.prefix)} bytes; keep it under ${MAX_KEY_BYTES - HASHED_NAME_LENGTH} ` +
         `so that keys fit S3's ${MAX_KEY_BYTES}-byte limit.`,
     );
-  }
-
-  if (db.serializer !== 'json') {
-    throw new InvalidOptionsError(`serializer must be "json"; got ${JSON.stringify(db.serializer)}.`);
   }
 
   if (!Number.isInteger(db.concurrency) || db.concurrency < 1 || db.concurrency > 64) {

@@ -9,8 +9,22 @@
  * written as a Python int (`1`, never `1.0`). Values that JSON cannot carry
  * raise EncodeError instead of being dropped or mangled the way
  * `JSON.stringify` would.
+ *
+ * Class tags: an instance of a registered class is written as
+ * `{"$class": "<name>", "$data": <data>}`, and reading turns it back into an
+ * instance (see json-tags.ts). User data must never pass for a tag, so a
+ * plain object that has its own `"$class"` property is escaped as
+ * `{"$class": "Object", "$data": {<its properties>}}`. No class can register
+ * the name "Object". Objects without a `"$class"` property are written
+ * exactly as before.
  */
 import { EncodeError } from '../errors.js';
+import { ESCAPED_OBJECT_NAME, type ClassRegistry } from '../registry.js';
+
+/** Property that marks a class tag in JSON records. */
+export const CLASS_TAG = '$class';
+/** Property that contains a tagged value's data. */
+export const DATA_TAG = '$data';
 
 const SHORT_ESCAPES: Record<string, string> = {
   '"': '\\"',
@@ -22,11 +36,20 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\f': '\\f',
 };
 
-/** Serializes `value` the way Python's `json.dumps` does. Throws EncodeError. */
-export function pythonJsonStringify(value: unknown): string {
-  const seen = new Set<object>();
+interface WriteContext {
+  /** Objects on the path from the root to the current value, to find cycles. */
+  seen: Set<object>;
+  classes: ClassRegistry | undefined;
+}
+
+/**
+ * Serializes `value` the way Python's `json.dumps` does, writing instances of
+ * classes in `classes` as class tags. Throws EncodeError.
+ */
+export function pythonJsonStringify(value: unknown, classes?: ClassRegistry): string {
+  const context: WriteContext = { seen: new Set<object>(), classes };
   try {
-    return writeValue(value, '', seen);
+    return writeValue(value, '', context);
   } catch (error) {
     if (error instanceof EncodeError) throw error;
     if (error instanceof RangeError) {
@@ -36,7 +59,7 @@ export function pythonJsonStringify(value: unknown): string {
   }
 }
 
-function writeValue(value: unknown, path: string, seen: Set<object>): string {
+function writeValue(value: unknown, path: string, context: WriteContext): string {
   if (value === null) return 'null';
 
   switch (typeof value) {
@@ -47,7 +70,7 @@ function writeValue(value: unknown, path: string, seen: Set<object>): string {
     case 'number':
       return writeNumber(value, path);
     case 'object':
-      return writeObject(value, path, seen);
+      return writeObject(value, path, context);
     case 'bigint':
       throw unserializable(path, 'a BigInt', 'convert it to a string or a number, or use serializer "msgpack"');
     case 'undefined':
@@ -57,13 +80,17 @@ function writeValue(value: unknown, path: string, seen: Set<object>): string {
   }
 }
 
-function writeObject(value: object, path: string, seen: Set<object>): string {
+function writeObject(value: object, path: string, context: WriteContext): string {
+  const { seen } = context;
   if (seen.has(value)) {
     throw unserializable(path, 'a circular reference', 'remove the cycle before saving');
   }
 
+  const className = context.classes?.nameOf(value);
+  if (className !== undefined) return writeInstance(value, className, path, context);
+
   const json = (value as { toJSON?: unknown }).toJSON;
-  if (typeof json === 'function') return writeValue(json.call(value), path, seen);
+  if (typeof json === 'function') return writeValue(json.call(value), path, context);
 
   if (value instanceof Map || value instanceof Set) {
     const kind = value instanceof Map ? 'a Map' : 'a Set';
@@ -74,27 +101,43 @@ function writeObject(value: object, path: string, seen: Set<object>): string {
   }
 
   seen.add(value);
-  const text = Array.isArray(value) ? writeArray(value, path, seen) : writeProperties(value, path, seen);
+  const text = Array.isArray(value) ? writeArray(value, path, context) : writePlainObject(value, path, context);
   seen.delete(value);
   return text;
 }
 
-function writeArray(items: readonly unknown[], path: string, seen: Set<object>): string {
+/** Writes a registered class instance as a class tag; its data is written as any other value. */
+function writeInstance(value: object, className: string, path: string, context: WriteContext): string {
+  context.seen.add(value);
+  const json = (value as { toJSON?: unknown }).toJSON;
+  const data = typeof json === 'function' ? writeValue(json.call(value), path, context) : writePlainObject(value, path, context);
+  context.seen.delete(value);
+  return `{${quote(CLASS_TAG)}: ${quote(className)}, ${quote(DATA_TAG)}: ${data}}`;
+}
+
+/** Writes an object's properties, escaping the object when it has its own "$class" property. */
+function writePlainObject(value: object, path: string, context: WriteContext): string {
+  const properties = writeProperties(value, path, context);
+  if (!Object.hasOwn(value, CLASS_TAG)) return properties;
+  return `{${quote(CLASS_TAG)}: ${quote(ESCAPED_OBJECT_NAME)}, ${quote(DATA_TAG)}: ${properties}}`;
+}
+
+function writeArray(items: readonly unknown[], path: string, context: WriteContext): string {
   if (items.length === 0) return '[]';
 
   const parts: string[] = [];
-  for (let i = 0; i < items.length; i++) parts.push(writeValue(items[i], `${path}[${i}]`, seen));
+  for (let i = 0; i < items.length; i++) parts.push(writeValue(items[i], `${path}[${i}]`, context));
   return '[' + parts.join(', ') + ']';
 }
 
-function writeProperties(value: object, path: string, seen: Set<object>): string {
+function writeProperties(value: object, path: string, context: WriteContext): string {
   const parts: string[] = [];
 
   for (const name of Object.keys(value)) {
     const member = (value as Record<string, unknown>)[name];
     // Like JSON.stringify, an undefined property is treated as absent.
     if (member === undefined) continue;
-    parts.push(quote(name) + ': ' + writeValue(member, path ? `${path}.${name}` : name, seen));
+    parts.push(quote(name) + ': ' + writeValue(member, path ? `${path}.${name}` : name, context));
   }
 
   return parts.length === 0 ? '{}' : '{' + parts.join(', ') + '}';
@@ -137,18 +180,19 @@ export function pythonFloatRepr(value: number): string {
   return `${sign}${whole}.${fraction}`;
 }
 
+/** Characters that Python's `json.dumps` escapes: quote, backslash, and every code unit outside 0x20-0x7E. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
+const NEEDS_ESCAPE_ALL = new RegExp(NEEDS_ESCAPE.source, 'g');
+
 /** Quotes a string with Python's `ensure_ascii` escaping. */
 function quote(text: string): string {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    const code = text.charCodeAt(i);
-    const short = SHORT_ESCAPES[char];
-    if (short !== undefined) out += short;
-    else if (code < 0x20 || code > 0x7e) out += '\\u' + code.toString(16).padStart(4, '0');
-    else out += char;
-  }
-  return out + '"';
+  // Most strings need no escape; the regular expression scans them natively.
+  if (!NEEDS_ESCAPE.test(text)) return '"' + text + '"';
+  return '"' + text.replace(NEEDS_ESCAPE_ALL, escapeCodeUnit) + '"';
+}
+
+function escapeCodeUnit(char: string): string {
+  return SHORT_ESCAPES[char] ?? '\\u' + char.charCodeAt(0).toString(16).padStart(4, '0');
 }
 
 function unserializable(path: string, what: string, fix: string): EncodeError {

@@ -8,7 +8,7 @@ import { NetworkError, NoDBError, TimeoutError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
 import { type Attempt, RETRYABLE_STATUSES, type RetryEvent, parseRetryAfter, withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
-import { errorFromResponse, networkError } from './s3-errors.js';
+import type { RequestContext } from './s3-errors.js';
 
 /** Access keys, optionally short-lived with a session token. */
 export interface Credentials {
@@ -158,16 +158,22 @@ export class S3Transport {
       return response;
     }
 
-    const error = errorFromResponse(response.status, response.headers, bodyText, {
+    // Error messages load on the error path only, keeping them out of the core bundle.
+    const { errorFromResponse } = await import('./s3-errors.js');
+    const error = errorFromResponse(response.status, response.headers, bodyText, this.#context(request));
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    if (retryAfter !== undefined) this.#retryAfter.set(error, retryAfter);
+    throw error;
+  }
+
+  #context(request: S3Request): RequestContext {
+    return {
       method: request.method,
       key: request.key,
       bucket: this.#bucket,
       endpoint: this.#endpoint,
       accessKeyId: this.#credentials.accessKeyId,
-    });
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-    if (retryAfter !== undefined) this.#retryAfter.set(error, retryAfter);
-    throw error;
+    };
   }
 
   async #fetchOnce(request: S3Request, payloadHash: string, attempt: Attempt): Promise<S3Response> {
@@ -201,13 +207,7 @@ export class S3Transport {
       });
     } catch (error) {
       if (attempt.signal.aborted) throw attempt.signal.reason;
-      throw networkError(error, {
-        method: request.method,
-        key: request.key,
-        bucket: this.#bucket,
-        endpoint: this.#endpoint,
-        accessKeyId: this.#credentials.accessKeyId,
-      });
+      throw await describeNetworkError(error, this.#context(request));
     }
 
     // Read the whole body inside the attempt, so its timeout covers a slow body too.
@@ -235,6 +235,24 @@ export class S3Transport {
       durationMs: Date.now() - started,
     });
     return { status: response.status, headers: response.headers, body };
+  }
+}
+
+/**
+ * Builds the NetworkError for a request that got no response. When the
+ * message module itself cannot load (a browser that is offline and has not
+ * fetched that chunk yet), a shorter message says the same.
+ */
+async function describeNetworkError(error: unknown, context: RequestContext): Promise<NetworkError> {
+  try {
+    const { networkError } = await import('./s3-errors.js');
+    return networkError(error, context);
+  } catch {
+    return new NetworkError(`${context.method} to ${context.endpoint} failed before a response arrived.`, {
+      key: context.key,
+      bucket: context.bucket,
+      cause: error,
+    });
   }
 }
 

@@ -2,7 +2,7 @@
  * An ObjectStore over the S3 REST API, through `fetch` and aws4fetch's SigV4
  * signer: AWS S3, Cloudflare R2, MinIO, Ceph RGW and other compatible servers.
  */
-import { ConflictError, InvalidOptionsError, NoDBError, ProtocolError } from '../errors.js';
+import { ConflictError, InvalidOptionsError, ProtocolError } from '../errors.js';
 import { type RetryOptions, resolveRetryOptions } from '../retry.js';
 import { etagValue, quoteEtag, sameEtag } from './etag.js';
 import { listAllPages } from './list.js';
@@ -72,7 +72,10 @@ export interface PresignOptions {
  * tell "my earlier attempt already wrote this" from a real conflict. It is
  * stripped from the metadata that reads return.
  */
-const WRITE_ID_METADATA = 'nodb-write-id';
+export const WRITE_ID_METADATA = 'nodb-write-id';
+
+/** A request on one object: the store derives its URL from the key. */
+export type ObjectRequest = Omit<S3Request, 'url'> & { key: string };
 
 export class S3Store implements ObjectStore {
   readonly description: string;
@@ -168,7 +171,23 @@ export class S3Store implements ObjectStore {
       response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal });
     } catch (error) {
       if (!conditional) throw error;
-      response = await this.#resolveConditionalFailure(error, key, writeId!, headers, body, options);
+      // Loaded on this rare path only, to keep it out of the core bundle.
+      const { resolveConditionalFailure } = await import('./s3-conditional.js');
+      response = await resolveConditionalFailure(error, {
+        key,
+        writeId: writeId!,
+        headers,
+        body,
+        options,
+        description: this.description,
+        bucket: this.bucket,
+        send: (request) => this.#send(request),
+        switchToUnquotedIfMatch: () => {
+          if (this.#unquotedIfMatch) return false;
+          this.#unquotedIfMatch = true;
+          return true;
+        },
+      });
     }
 
     const etag = response.headers.get('etag');
@@ -264,53 +283,8 @@ export class S3Store implements ObjectStore {
     return `${this.#bucketUrl}/${encodeKey(key)}`;
   }
 
-  #send(request: Omit<S3Request, 'url'> & { key: string }): Promise<S3Response> {
+  #send(request: ObjectRequest): Promise<S3Response> {
     return this.#transport.send({ ...request, url: this.objectUrl(request.key) });
-  }
-
-  /**
-   * Decides what a failed conditional PUT means. Servers differ here, and
-   * this is the one place that knows how:
-   * - a repeat of a PUT whose first response was lost meets its own write:
-   *   the object carries our write id, so the write succeeded;
-   * - Ceph RGW 16 rejects a quoted If-Match ETag with 412 even when it is
-   *   current: when the object still has that ETag, send it again unquoted,
-   *   and keep doing so for this store;
-   * - AWS answers If-Match on a missing key with 404 where RGW says 412:
-   *   both are a ConflictError.
-   */
-  async #resolveConditionalFailure(
-    error: unknown,
-    key: string,
-    writeId: string,
-    headers: Headers,
-    body: Uint8Array,
-    options: PutOptions,
-  ): Promise<S3Response> {
-    const missingOnIfMatch = options.ifMatch !== undefined && error instanceof NoDBError && error.status === 404;
-    if (!(error instanceof ConflictError) && !missingOnIfMatch) throw error;
-
-    const current = await this.#send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
-    if (current.status !== 404 && current.headers.get(`x-amz-meta-${WRITE_ID_METADATA}`) === writeId) return current;
-
-    const quirk =
-      options.ifMatch !== undefined &&
-      !this.#unquotedIfMatch &&
-      current.status !== 404 &&
-      sameEtag(current.headers.get('etag') ?? '', options.ifMatch);
-    if (quirk) {
-      this.#unquotedIfMatch = true;
-      headers.set('if-match', this.#ifMatchValue(options.ifMatch!));
-      return this.#send({ method: 'PUT', key, headers, body, signal: options.signal });
-    }
-
-    const state = current.status === 404 ? 'it does not exist' : `its ETag is now ${current.headers.get('etag')}`;
-    const expected = options.ifMatch !== undefined ? `ETag ${options.ifMatch}` : 'no object';
-    throw new ConflictError(
-      `The write to "${key}" in ${this.description} was rejected: it expected ${expected}, but ${state}. ` +
-        `The stored object was left unchanged; read it again and retry.`,
-      { key, bucket: this.bucket, status: 412, s3Code: 'PreconditionFailed', cause: error },
-    );
   }
 
   #ifMatchValue(etag: string): string {

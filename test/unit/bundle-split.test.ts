@@ -1,0 +1,58 @@
+/**
+ * msgpack and fflate must stay out of the code an application loads to use
+ * plain JSON records. Bundled by esbuild with code splitting on, as an
+ * application would build it, they must land only in chunks loaded on demand.
+ */
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function bundle(): Promise<Metafile> {
+  const result = await build({
+    stdin: { contents: `export { NoDB, S3Store } from './src/index.ts';`, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
+    absWorkingDir: root,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    outdir: 'out',
+    write: false,
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return result.metafile;
+}
+
+/** Returns the outputs loaded when the entry is imported: the entry and its static imports. */
+function staticOutputs(meta: Metafile): Set<string> {
+  // Modules loaded with import() are entry points too, so find the one built from stdin.
+  const entry = Object.keys(meta.outputs).find((path) => meta.outputs[path]!.entryPoint === 'entry.ts')!;
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of meta.outputs[path]!.imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entry);
+  return loaded;
+}
+
+describe('core bundle', () => {
+  it('leaves msgpack and fflate to lazy chunks', async () => {
+    const meta = await bundle();
+    const loaded = staticOutputs(meta);
+    const inputsOf = (outputs: Iterable<string>) => [...outputs].flatMap((path) => Object.keys(meta.outputs[path]!.inputs));
+
+    const core = inputsOf(loaded);
+    expect(core.some((input) => input.includes('src/nodb.ts'))).toBe(true);
+    expect(core.filter((input) => /@msgpack|fflate|src\/compression|src\/codecs\/msgpack/.test(input))).toEqual([]);
+
+    const lazy = inputsOf(Object.keys(meta.outputs).filter((path) => !loaded.has(path)));
+    expect(lazy.some((input) => input.includes('@msgpack/msgpack'))).toBe(true);
+    expect(lazy.some((input) => input.includes('fflate'))).toBe(true);
+  }, 30_000);
+});

@@ -31,7 +31,6 @@ export { MAX_PRESIGN_SECONDS, S3Store, encodeKey } from './store/s3.js';
 export type { Credentials, PresignOptions, S3Hooks, S3StoreOptions } from './store/s3.js';
 export { RETRY_DEFAULTS } from './retry.js';
 export type { RetryEvent, RetryOptions } from './retry.js';
-export { EXPOSED_HEADERS, SIGNED_REQUEST_HEADERS } from './store/s3-bucket.js';
 export type { CorsOptions } from './store/s3-bucket.js';
 export type { Lock, LockOptions } from './lock.js';
 export type { UpdateOptions, UpdateResult } from './update.js';

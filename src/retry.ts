@@ -40,7 +40,7 @@ export const RETRY_DEFAULTS: Required<RetryOptions> = {
   deadlineMs: 120_000,
 };
 
-/** HTTP statuses that say "try again": timeout, throttling and transient server errors. */
+/** HTTP statuses worth another attempt: timeout, throttling and transient server errors. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Validates retry options and fills in defaults. */
@@ -59,7 +59,7 @@ export function resolveRetryOptions(options: RetryOptions = {}): Required<RetryO
   return resolved;
 }
 
-/** What one attempt gets: its number and a signal that fires on its timeout or the caller's abort. */
+/** One attempt: its number, and a signal that fires on its timeout or on the caller's abort. */
 export interface Attempt {
   number: number;
   signal: AbortSignal;

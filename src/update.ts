@@ -1,6 +1,6 @@
 /**
  * Read-modify-write with optimistic concurrency: read a record and its ETag,
- * apply the caller's function, and write only if nobody wrote in between
+ * apply the caller's function, and write only if no other client wrote in between
  * (If-Match, or If-None-Match: * for a new record). On a conflict, read
  * again and retry after a jittered backoff.
  */
@@ -18,7 +18,7 @@ export interface UpdateOptions {
   signal?: AbortSignal;
 }
 
-/** What `update` wrote. */
+/** Result of `update`: the value written and its metadata. */
 export interface UpdateResult<T> {
   obj: T;
   key: string;

@@ -19,7 +19,7 @@ export interface CorsOptions {
   allowedHeaders?: string[];
   /** Response headers scripts may read; ETag is needed for conditional writes. @default EXPOSED_HEADERS */
   exposeHeaders?: string[];
-  /** Seconds browsers may cache a preflight answer. @default 3600 */
+  /** Seconds browsers may cache a preflight response. @default 3600 */
   maxAgeSeconds?: number;
 }
 

@@ -1,6 +1,6 @@
 /**
- * What a failed conditional PUT means. Servers differ here, and this is the
- * one place that knows how:
+ * Interpretation of a failed conditional PUT. Servers differ here, and this
+ * is the one place that handles how:
  * - a repeat of a PUT whose first response was lost meets its own write: the
  *   object carries that PUT's write id, so the write succeeded;
  * - Ceph RGW 16 rejects a quoted If-Match ETag with 412 even when it is

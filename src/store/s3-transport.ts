@@ -96,8 +96,8 @@ export class S3Transport {
 
   /**
    * Sends a request with retries. Every method nodb sends (GET, HEAD, PUT of a
-   * whole object, DELETE) is idempotent, so each may be repeated; conditional
-   * PUTs are resolved by the caller when a repeat meets its own earlier write.
+   * whole object, DELETE) is idempotent, so each may be repeated. When a repeated
+   * conditional PUT meets its own earlier write, the caller resolves it.
    */
   async send(request: S3Request): Promise<S3Response> {
     const payloadHash = request.body ? await sha256Hex(request.body) : EMPTY_BODY_SHA256;
@@ -117,7 +117,7 @@ export class S3Transport {
 
   /**
    * Returns `url` with a SigV4 query signature valid for `expiresIn` seconds.
-   * Headers passed here are signed too, so whoever uses the URL must send them
+   * Headers passed here are signed too, so a request made with the URL must send them
    * with the same values.
    */
   async presign(method: string, url: string, expiresIn: number, headers: Headers): Promise<string> {
@@ -241,7 +241,7 @@ export class S3Transport {
 /**
  * Builds the NetworkError for a request that got no response. When the
  * message module itself cannot load (a browser that is offline and has not
- * fetched that chunk yet), a shorter message says the same.
+ * fetched that chunk yet), a shorter message is used.
  */
 async function describeNetworkError(error: unknown, context: RequestContext): Promise<NetworkError> {
   try {

@@ -22,8 +22,12 @@ const SUITES = [
   { name: 'typecheck', run: () => runCheck(bin('tsc'), ['-p', 'tsconfig.test.json']) },
   { name: 'build', run: () => runCheck(bin('tsc'), ['-p', 'tsconfig.build.json']) },
   {
-    name: 'vitest (unit, contract and integration on MemoryStore and s3rver)',
-    run: () => runVitest([], LEGACY_OPENSSL),
+    name: 'vitest on MemoryStore (unit, codecs, contract, NoDB, concurrency)',
+    run: () => runVitest(['--project', 'memory'], LEGACY_OPENSSL),
+  },
+  {
+    name: 'vitest on s3rver (contract, NoDB, codecs, faults, bucket setup, README example)',
+    run: () => runVitest(['--project', 's3rver'], LEGACY_OPENSSL),
   },
   {
     name: 'vitest on Ceph RGW (contract, NoDB, concurrency, conformance)',

@@ -263,7 +263,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
- * True when a 403 comes from a skewed clock: the body says RequestTimeTooSkewed,
+ * True when a 403 comes from a skewed clock: the body has the code RequestTimeTooSkewed,
  * or (for HEAD, which has no body) the server's clock differs from the one we
  * sign with by more than five minutes.
  */

@@ -20,6 +20,7 @@ export type NoDBErrorCode =
   | 'NETWORK'
   | 'PROTOCOL'
   | 'TIMEOUT'
+  | 'OUTCOME_UNKNOWN'
   | 'S3';
 
 /** Context attached to an error: every field is optional. */
@@ -64,8 +65,11 @@ export class NoDBError extends Error {
     if (value instanceof this) return true;
     if (!(value instanceof Error) && (typeof value !== 'object' || value === null)) return false;
 
-    const name = (value as { name?: unknown }).name;
-    if (name === this.prototype.name) return true;
+    // A name alone is not enough: DOMException also uses names such as
+    // TimeoutError, but its code is a number, while ours are strings.
+    const { name, code } = value as { name?: unknown; code?: unknown };
+    if (typeof code !== 'string') return false;
+    if (name === this.prototype.name) return code === this.prototype.code;
 
     // The base guard accepts any error whose name belongs to the family.
     return this.prototype.name === 'NoDBError' && typeof name === 'string' && ERROR_NAMES.has(name);
@@ -102,6 +106,14 @@ export class ProtocolError extends NoDBError {}
 /** An attempt or the whole operation ran out of time. The caller's own abort is not this. */
 export class TimeoutError extends NoDBError {}
 
+/**
+ * A conditional write whose first attempt got no answer, and whose retry found
+ * the object changed by another client: the first attempt may or may not have
+ * been applied before that change. Read the record and decide; retrying
+ * blindly could apply the same change twice.
+ */
+export class OutcomeUnknownError extends NoDBError {}
+
 /** Any other error response from an S3-compatible server. */
 export class S3Error extends NoDBError {}
 
@@ -116,6 +128,7 @@ const ERROR_CLASSES: ReadonlyArray<[typeof NoDBError, string, NoDBErrorCode]> = 
   [NetworkError, 'NetworkError', 'NETWORK'],
   [ProtocolError, 'ProtocolError', 'PROTOCOL'],
   [TimeoutError, 'TimeoutError', 'TIMEOUT'],
+  [OutcomeUnknownError, 'OutcomeUnknownError', 'OUTCOME_UNKNOWN'],
   [S3Error, 'S3Error', 'S3'],
 ];
 

@@ -21,6 +21,7 @@ export {
   InvalidOptionsError,
   NetworkError,
   NoDBError,
+  OutcomeUnknownError,
   ProtocolError,
   S3Error,
   TimeoutError,

@@ -44,6 +44,9 @@ interface Lease {
   released: boolean;
 }
 
+/** Longest lease, wait or poll interval: 2^31 - 1 ms (about 24.8 days), the longest timer delay. */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -54,7 +57,9 @@ export async function acquireLock(store: ObjectStore, key: string, options: Lock
   const pollMs = options.pollMs ?? 50;
   checkDuration('ttl', ttl);
   checkDuration('pollMs', pollMs);
-  if (!(wait >= 0)) throw new InvalidOptionsError(`wait must be 0 or more milliseconds, not ${JSON.stringify(wait)}.`);
+  if (!(wait >= 0 && wait <= MAX_DURATION_MS)) {
+    throw new InvalidOptionsError(`wait must be from 0 to ${MAX_DURATION_MS} milliseconds, not ${String(wait)}.`);
+  }
 
   const owner = crypto.randomUUID();
   const giveUpAt = Date.now() + wait;
@@ -77,7 +82,7 @@ export async function acquireLock(store: ObjectStore, key: string, options: Lock
       }
     } else if (Date.now() >= giveUpAt) {
       throw new ConflictError(
-        `The lock "${key}" is held by another client until ${new Date(current.expiresAt).toISOString()}. ` +
+        `The lock "${key}" is held by another client until ${describeTime(current.expiresAt)}. ` +
           `Pass { wait } to wait for it, or try again later.`,
         { key, status: 409, s3Code: 'LockHeld' },
       );
@@ -133,6 +138,11 @@ class HeldLock implements Lock {
   }
 }
 
+function describeTime(epochMs: number): string {
+  const time = new Date(epochMs);
+  return Number.isNaN(time.getTime()) ? `${epochMs} ms after the epoch` : time.toISOString();
+}
+
 function encodeLease(lease: Lease): Uint8Array {
   return encoder.encode(JSON.stringify(lease));
 }
@@ -152,7 +162,7 @@ function parseLease(body: Uint8Array, key: string): Lease {
 }
 
 function checkDuration(name: string, value: number): void {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new InvalidOptionsError(`${name} must be a positive number of milliseconds, not ${JSON.stringify(value)}.`);
+  if (!(typeof value === 'number' && value > 0 && value <= MAX_DURATION_MS)) {
+    throw new InvalidOptionsError(`${name} must be from 1 to ${MAX_DURATION_MS} milliseconds, not ${String(value)}.`);
   }
 }

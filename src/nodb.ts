@@ -248,11 +248,18 @@ export class NoDB<T = Record<string, unknown>> {
   /** Runs `work` while holding the lock on `index`, and releases it afterwards. */
   async withLock<R>(index: IndexValue, work: (lock: Lock) => Promise<R>, options?: LockOptions): Promise<R> {
     const lock = await this.lock(index, options);
+    let result: R;
     try {
-      return await work(lock);
-    } finally {
-      await lock.release();
+      result = await work(lock);
+    } catch (workError) {
+      // Report a lost lease too, without hiding why the work failed.
+      await lock.release().catch((releaseError: unknown) => {
+        throw new AggregateError([workError, releaseError], `The work under lock "${lock.key}" failed, and releasing the lock failed too.`);
+      });
+      throw workError;
     }
+    await lock.release();
+    return result;
   }
 
   /** Deletes the record for `index`. Deleting a missing record succeeds. */
@@ -342,6 +349,12 @@ function checkOptions(db: NoDB<unknown>): void {
   if (typeof db.prefix !== 'string' || /[\x00-\x1f\x7f]/.test(db.prefix)) {
     throw new InvalidOptionsError(
       `prefix must be a string without control characters, such as ".nodb/"; got ${JSON.stringify(db.prefix)}.`,
+    );
+  }
+  if (db.prefix.startsWith(LOCK_PREFIX)) {
+    throw new InvalidOptionsError(
+      `prefix must not start with "${LOCK_PREFIX}", where lock leases live and all() skips every key; ` +
+        `got ${JSON.stringify(db.prefix)}.`,
     );
   }
   if (utf8Length(db.prefix) > MAX_KEY_BYTES - HASHED_NAME_LENGTH) {

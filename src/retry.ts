@@ -40,6 +40,9 @@ export const RETRY_DEFAULTS: Required<RetryOptions> = {
   deadlineMs: 120_000,
 };
 
+/** Longest delay setTimeout accepts: 2^31 - 1 ms, about 24.8 days. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** HTTP statuses worth another attempt: timeout, throttling and transient server errors. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -48,11 +51,12 @@ export function resolveRetryOptions(options: RetryOptions = {}): Required<RetryO
   const resolved = { ...RETRY_DEFAULTS, ...options };
 
   for (const [name, value] of Object.entries(resolved)) {
-    const valid = name === 'retries' ? Number.isInteger(value) && value >= 0 && value <= 20 : value > 0;
+    // Timers hold at most 2^31 - 1 ms; a longer delay would fire at once.
+    const valid = name === 'retries' ? Number.isInteger(value) && value >= 0 && value <= 20 : value > 0 && value <= MAX_TIMER_MS;
     if (typeof value !== 'number' || !valid) {
       throw new InvalidOptionsError(
-        `retry.${name} must be ${name === 'retries' ? 'an integer from 0 to 20' : 'a positive number of milliseconds'}, ` +
-          `not ${JSON.stringify(value)}.`,
+        `retry.${name} must be ${name === 'retries' ? 'an integer from 0 to 20' : `a number of milliseconds from 1 to ${MAX_TIMER_MS}`}, ` +
+          `not ${String(value)}.`,
       );
     }
   }
@@ -89,7 +93,9 @@ export async function withRetry<T>(
 
     let error: unknown;
     try {
-      return await runAttempt(operation, number, policy.attemptTimeoutMs, signal, settings.describe);
+      // An attempt never runs past the deadline.
+      const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, deadline - Date.now()));
+      return await runAttempt(operation, number, timeoutMs, signal, settings.describe);
     } catch (caught) {
       error = caught;
     }

@@ -7,9 +7,9 @@ import type { ListOptions, ListPage, ListPageOptions, ObjectInfo } from './types
 
 /**
  * Iterates over every object that `readPage` returns, page after page, until a
- * page comes back without a continuation token. A server that hands back the
- * token it was just given would make this loop forever, so that is a
- * ProtocolError.
+ * page comes back without a continuation token. A server that hands back a
+ * token it gave before would make this loop forever, and one that lists keys
+ * outside the prefix would hand out other data, so both are a ProtocolError.
  */
 export async function* listAllPages(
   readPage: (options: ListPageOptions) => Promise<ListPage>,
@@ -17,17 +17,28 @@ export async function* listAllPages(
   description: string,
 ): AsyncGenerator<ObjectInfo> {
   let continuationToken: string | undefined;
+  const seenTokens = new Set<string>();
 
   do {
     const page = await readPage({ ...options, continuationToken });
-    yield* page.objects;
 
-    if (page.nextToken !== undefined && page.nextToken === continuationToken) {
+    const prefix = options.prefix ?? '';
+    const outside = page.objects.find((info) => !info.key.startsWith(prefix));
+    if (outside) {
       throw new ProtocolError(
-        `The listing of ${description} returned the same continuation token twice; ` +
-          `the server is not advancing. Report this to the server's operators.`,
+        `The listing of ${description} for prefix "${prefix}" returned the key "${outside.key}", which is outside it. ` +
+          `Report this to the server's operators.`,
       );
     }
+    yield* page.objects;
+
+    if (page.nextToken !== undefined && seenTokens.has(page.nextToken)) {
+      throw new ProtocolError(
+        `The listing of ${description} returned a continuation token it had returned before, ` +
+          `so it would never end. Report this to the server's operators.`,
+      );
+    }
+    if (page.nextToken !== undefined) seenTokens.add(page.nextToken);
     continuationToken = page.nextToken;
   } while (continuationToken !== undefined);
 }

@@ -7,9 +7,12 @@
  *   current: when the object still has that ETag, the PUT is sent again with
  *   the ETag unquoted, and the store keeps sending it unquoted;
  * - AWS answers If-Match on a missing key with 404 where RGW says 412: both
- *   are a ConflictError.
+ *   are a ConflictError;
+ * - a PUT that was retried and then meets someone else's write cannot tell
+ *   whether its first attempt landed in between: OutcomeUnknownError, so that
+ *   update() does not apply the same change twice.
  */
-import { ConflictError, NoDBError } from '../errors.js';
+import { BucketNotFoundError, ConflictError, NoDBError, OutcomeUnknownError } from '../errors.js';
 import { etagValue, sameEtag } from './etag.js';
 import { type ObjectRequest, WRITE_ID_METADATA } from './s3.js';
 import type { S3Response } from './s3-transport.js';
@@ -18,6 +21,8 @@ import type { PutOptions } from './types.js';
 export interface ConditionalPut {
   key: string;
   writeId: string;
+  /** True when the PUT was retried, so an earlier attempt may have been applied. @default false */
+  retried?: boolean;
   headers: Headers;
   body: Uint8Array;
   options: PutOptions;
@@ -31,7 +36,8 @@ export interface ConditionalPut {
 /** Returns the response of a PUT that did succeed, or throws the error it deserves. */
 export async function resolveConditionalFailure(error: unknown, put: ConditionalPut): Promise<S3Response> {
   const { key, options } = put;
-  const missingOnIfMatch = options.ifMatch !== undefined && error instanceof NoDBError && error.status === 404;
+  const missingOnIfMatch =
+    options.ifMatch !== undefined && error instanceof NoDBError && error.status === 404 && !(error instanceof BucketNotFoundError);
   if (!(error instanceof ConflictError) && !missingOnIfMatch) throw error;
 
   const current = await put.send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
@@ -42,6 +48,14 @@ export async function resolveConditionalFailure(error: unknown, put: Conditional
   if (options.ifMatch !== undefined && exists && sameEtag(currentEtag, options.ifMatch) && put.switchToUnquotedIfMatch()) {
     put.headers.set('if-match', etagValue(options.ifMatch));
     return put.send({ method: 'PUT', key, headers: put.headers, body: put.body, signal: options.signal });
+  }
+
+  if (put.retried) {
+    throw new OutcomeUnknownError(
+      `The write to "${key}" in ${put.description} may or may not have been applied: an earlier attempt got ` +
+        `no answer, and the object has changed since. Read the record again and decide whether to write.`,
+      { key, bucket: put.bucket, status: 412, s3Code: 'PreconditionFailed', cause: error },
+    );
   }
 
   const state = exists ? `its ETag is now ${currentEtag}` : 'it does not exist';

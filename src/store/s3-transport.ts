@@ -4,7 +4,7 @@
  * turns a method, URL and body into a fully read response or a typed error.
  */
 import { AwsV4Signer } from 'aws4fetch';
-import { NetworkError, NoDBError, TimeoutError } from '../errors.js';
+import { NetworkError, NoDBError, S3Error, TimeoutError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
 import { type Attempt, RETRYABLE_STATUSES, type RetryEvent, parseRetryAfter, withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
@@ -51,6 +51,11 @@ export interface S3Request {
   signal?: AbortSignal | undefined;
   /** Return a 404 for a missing object instead of throwing. */
   absentOn404?: boolean;
+  /**
+   * Set to true when an attempt was retried, so an earlier attempt may have
+   * reached the server even though its answer was lost.
+   */
+  retried?: { value: boolean };
 }
 
 /** Hex SHA-256 of an empty body, sent with every request that has none. */
@@ -109,9 +114,10 @@ export class S3Transport {
       describe,
       isRetryable: (error) => isRetryable(error),
       retryAfterMs: (error) => (typeof error === 'object' && error ? this.#retryAfter.get(error) : undefined),
-      beforeRetry: this.#hooks.beforeRetry
-        ? (event) => this.#hooks.beforeRetry!({ ...event, method: request.method, key: request.key })
-        : undefined,
+      beforeRetry: (event) => {
+        if (request.retried) request.retried.value = true;
+        this.#hooks.beforeRetry?.({ ...event, method: request.method, key: request.key });
+      },
     });
   }
 
@@ -152,6 +158,16 @@ export class S3Transport {
     }
 
     if ((response.status >= 200 && response.status < 300) || response.status === 304) return response;
+
+    // Browsers report a redirect that was not followed as status 0 (an opaque redirect).
+    const location = response.headers.get('location');
+    if (response.status === 0 || (response.status >= 300 && response.status < 400 && location !== null)) {
+      throw new S3Error(
+        `${request.method} to ${this.#endpoint} was redirected${location ? ` to ${location}` : ''}; ` +
+          `nodb does not follow redirects. Check the endpoint and the region of bucket "${this.#bucket}".`,
+        { status: response.status, s3Code: 'Redirect', key: request.key, bucket: this.#bucket },
+      );
+    }
 
     const bodyText = new TextDecoder().decode(response.body);
     if (response.status === 404 && request.absentOn404 && !bodyText.includes('<Code>NoSuchBucket</Code>')) {
@@ -204,6 +220,8 @@ export class S3Transport {
         headers: signed.headers,
         body: request.body ? new Uint8Array(request.body) : undefined,
         signal: attempt.signal,
+        // A redirect would send the signed request, or its body, to another server.
+        redirect: 'manual',
       });
     } catch (error) {
       if (attempt.signal.aborted) throw attempt.signal.reason;

@@ -35,19 +35,23 @@ export function elementBlocks(xml: string, tag: string): string[] {
 /** Replaces the five predefined XML entities and numeric character references. */
 export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (entity, name: string) => {
-    if (name.startsWith('#x')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-    return ENTITIES[name] ?? entity;
+    if (!name.startsWith('#')) return ENTITIES[name] ?? entity;
+
+    const codePoint = name.startsWith('#x') ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+    // A reference beyond Unicode is not a character: leave it as written.
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
   });
 }
 
 /** Reads the fields of an error body; an unreadable body yields all-undefined fields. */
 export function parseErrorBody(xml: string): S3ErrorBody {
+  // A hostile or broken server may send megabytes here; messages keep a bounded part.
+  const bounded = (text: string | undefined, max: number) => (text && text.length > max ? text.slice(0, max) + '…' : text);
   return {
-    code: elementText(xml, 'Code'),
-    message: elementText(xml, 'Message'),
-    requestId: elementText(xml, 'RequestId'),
-    region: elementText(xml, 'Region'),
+    code: bounded(elementText(xml, 'Code'), 100),
+    message: bounded(elementText(xml, 'Message'), 500),
+    requestId: bounded(elementText(xml, 'RequestId'), 200),
+    region: bounded(elementText(xml, 'Region'), 100),
   };
 }
 
@@ -61,8 +65,23 @@ export function parseListPage(xml: string, description: string): ListPage {
     throw new ProtocolError(`The listing of ${description} is not a ListBucketResult document.`);
   }
 
+  // A page cut off in transit could otherwise pass for a last page.
+  if (!xml.includes('</ListBucketResult>') || elementText(xml, 'IsTruncated') === undefined) {
+    throw new ProtocolError(
+      `The listing of ${description} is incomplete: it has no <IsTruncated> or no closing tag. ` +
+        `The response was cut off; try again.`,
+    );
+  }
+
   const urlEncoded = elementText(xml, 'EncodingType') === 'url';
-  const decodeKey = (raw: string) => (urlEncoded ? decodeURIComponent(raw) : raw);
+  const decodeKey = (raw: string) => {
+    if (!urlEncoded) return raw;
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      throw new ProtocolError(`The listing of ${description} has a key that is not valid URL encoding: "${raw}".`);
+    }
+  };
 
   const objects: ObjectInfo[] = elementBlocks(xml, 'Contents').map((block) => {
     const key = elementText(block, 'Key');

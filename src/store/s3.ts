@@ -2,7 +2,7 @@
  * An ObjectStore over the S3 REST API, through `fetch` and aws4fetch's SigV4
  * signer: AWS S3, Cloudflare R2, MinIO, Ceph RGW and other compatible servers.
  */
-import { ConflictError, InvalidOptionsError, ProtocolError } from '../errors.js';
+import { BucketNotFoundError, ConflictError, InvalidOptionsError, ProtocolError } from '../errors.js';
 import { type RetryOptions, resolveRetryOptions } from '../retry.js';
 import { etagValue, quoteEtag, sameEtag } from './etag.js';
 import { listAllPages } from './list.js';
@@ -54,6 +54,9 @@ export interface S3StoreOptions {
 
 const MAX_PAGE_SIZE = 1000;
 
+/** Largest clock correction accepted, one week: anything more is a broken clock, not skew. */
+const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600_000;
+
 /** SigV4 presigned URLs are valid for at most seven days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -89,6 +92,8 @@ export class S3Store implements ObjectStore {
   readonly #bucketUrl: string;
   /** Set once the server has shown that it only accepts unquoted If-Match ETags. */
   #unquotedIfMatch = false;
+  /** Set once a request has shown that the bucket exists. */
+  #bucketSeen = false;
 
   constructor(options: S3StoreOptions) {
     checkOptions(options);
@@ -143,7 +148,10 @@ export class S3Store implements ObjectStore {
 
   async head(key: string, options: { signal?: AbortSignal } = {}): Promise<ObjectHead | null> {
     const response = await this.#send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
-    if (response.status === 404) return null;
+    if (response.status === 404) {
+      await this.#checkBucketExists(options.signal);
+      return null;
+    }
 
     return {
       key,
@@ -166,9 +174,10 @@ export class S3Store implements ObjectStore {
     if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
     if (options.ifMatch !== undefined) headers.set('if-match', this.#ifMatchValue(options.ifMatch));
 
+    const retried = { value: false };
     let response: S3Response;
     try {
-      response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal });
+      response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal, retried });
     } catch (error) {
       if (!conditional) throw error;
       // Loaded on this rare path only, to keep it out of the core bundle.
@@ -176,6 +185,7 @@ export class S3Store implements ObjectStore {
       response = await resolveConditionalFailure(error, {
         key,
         writeId: writeId!,
+        retried: retried.value,
         headers,
         body,
         options,
@@ -287,6 +297,23 @@ export class S3Store implements ObjectStore {
     return this.#transport.send({ ...request, url: this.objectUrl(request.key) });
   }
 
+  /**
+   * A HEAD answers 404 without a body for a missing key and a missing bucket
+   * alike, so after the first such 404 this asks about the bucket itself,
+   * once per store, to raise BucketNotFoundError instead of reporting absent.
+   */
+  async #checkBucketExists(signal: AbortSignal | undefined): Promise<void> {
+    if (this.#bucketSeen) return;
+    const bucket = await this.#transport.send({ method: 'HEAD', url: this.#bucketUrl, key: undefined, signal, absentOn404: true });
+    if (bucket.status === 404) {
+      throw new BucketNotFoundError(
+        `The bucket "${this.bucket}" does not exist at ${this.endpoint}. Create it, or check the bucket name and the endpoint.`,
+        { status: 404, s3Code: 'NoSuchBucket', bucket: this.bucket },
+      );
+    }
+    this.#bucketSeen = true;
+  }
+
   #ifMatchValue(etag: string): string {
     return this.#unquotedIfMatch ? etagValue(etag) : quoteEtag(etag);
   }
@@ -337,6 +364,13 @@ function checkOptions(options: S3StoreOptions): void {
         `endpoint must be an http(s) URL such as "http://127.0.0.1:9000", not ${JSON.stringify(options.endpoint)}.`,
       );
     }
+  }
+
+  const offset = options.clockOffsetMs;
+  if (offset !== undefined && !(typeof offset === 'number' && Number.isFinite(offset) && Math.abs(offset) <= MAX_CLOCK_OFFSET_MS)) {
+    throw new InvalidOptionsError(
+      `clockOffsetMs must be a number of milliseconds within ±${MAX_CLOCK_OFFSET_MS} (one week), not ${String(offset)}.`,
+    );
   }
 
   const credentials = options.credentials;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, DecodeError, InvalidIndexError, NoDBError } from '../../src/index.js';
+import { ConflictError, DecodeError, InvalidIndexError, NoDBError, TimeoutError } from '../../src/index.js';
 
 describe('NoDBError', () => {
   it('subclasses carry name and code', () => {
@@ -23,11 +23,18 @@ describe('NoDBError', () => {
   });
 
   it('is() matches errors from another realm by name', () => {
-    const foreign = Object.assign(new Error('x'), { name: 'ConflictError' });
+    const foreign = Object.assign(new Error('x'), { name: 'ConflictError', code: 'CONFLICT' });
     expect(ConflictError.is(foreign)).toBe(true);
     expect(NoDBError.is(foreign)).toBe(true);
-    expect(NoDBError.is(Object.assign(new Error('x'), { name: 'TypeError' }))).toBe(false);
+    expect(NoDBError.is(Object.assign(new Error('x'), { name: 'TypeError', code: 'CONFLICT' }))).toBe(false);
     expect(ConflictError.is(null)).toBe(false);
     expect(ConflictError.is('ConflictError')).toBe(false);
+  });
+
+  it('is() ignores DOMException namesakes', () => {
+    const callerTimeout = new DOMException('The operation timed out.', 'TimeoutError');
+    expect(TimeoutError.is(callerTimeout)).toBe(false);
+    expect(NoDBError.is(callerTimeout)).toBe(false);
+    expect(TimeoutError.is(new TimeoutError('ours'))).toBe(true);
   });
 });

@@ -262,9 +262,13 @@ export class NoDB<T = Record<string, unknown>> {
     return result;
   }
 
-  /** Deletes the record for `index`. Deleting a missing record succeeds. */
-  async delete(index: IndexValue, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.store.delete(await this.keyFor(index), { signal: options.signal });
+  /**
+   * Deletes the record for `index`. Deleting a missing record succeeds. With
+   * `ifMatch`, deletes only if the stored record still has that ETag, and
+   * otherwise throws ConflictError.
+   */
+  async delete(index: IndexValue, options: { ifMatch?: string; signal?: AbortSignal } = {}): Promise<void> {
+    await this.store.delete(await this.keyFor(index), { ifMatch: options.ifMatch, signal: options.signal });
   }
 
   /** True when a record exists for `index`. */

@@ -62,6 +62,18 @@ export function concurrencySuite(name: string, open: () => Promise<ConcurrencyTa
       expect(await db.load('q')).toEqual({ id: 'q', value: 3 });
     });
 
+    it('delete with stale ifMatch conflicts', async () => {
+      const db = openDb();
+      const first = await db.save({ id: 'd', value: 1 });
+      const second = await db.save({ id: 'd', value: 2 });
+
+      await expect(db.delete('d', { ifMatch: first.etag })).rejects.toBeInstanceOf(ConflictError);
+      expect(await db.load('d')).toEqual({ id: 'd', value: 2 });
+
+      await db.delete('d', { ifMatch: second.etag });
+      expect(await db.exists('d')).toBe(false);
+    });
+
     it('update creates then increments', async () => {
       const db = openDb();
       const created = await db.update('u', (current) => ({ id: 'u', value: (current?.value ?? 0) + 1 }));

@@ -17,8 +17,10 @@ import { DecodeError } from './errors.js';
 
 /** Deflate inflates at most 1032:1: a length/distance pair of at least 2 bits writes at most 258 bytes (zlib's technical notes). */
 const MAX_DEFLATE_RATIO = 1032;
-/** Compressed bytes fed per step on the bounded path; one step inflates to at most ~16.5 MiB. */
-const STEP_BYTES = 16 * 1024;
+/** Compressed bytes fed per step on the bounded path, so that one step inflates to at most about 4 MiB. */
+const STEP_BYTES = 4 * 1024;
+/** Bytes one deflate block header can add on top of the maximum ratio: a stored block or a final match. */
+const DEFLATE_SLACK_BYTES = 1024;
 const GZIP_HEADER_BYTES = 10;
 const GZIP_TRAILER_BYTES = 8;
 
@@ -30,7 +32,7 @@ export function gzip(data: Uint8Array): Uint8Array {
 /**
  * Inflates the gzip `data` of record `key` to at most `maxBytes` bytes, and
  * checks the result against the trailer's size and CRC-32. Throws DecodeError
- * naming the key, and the limit when the output would pass it.
+ * naming the key, and naming the limit when the trailer states more than it.
  */
 export function gunzip(data: Uint8Array, maxBytes: number, key: string): Uint8Array {
   if (data.length < GZIP_HEADER_BYTES + GZIP_TRAILER_BYTES || data[0] !== 0x1f || data[1] !== 0x8b || data[2] !== 8) {
@@ -40,6 +42,16 @@ export function gunzip(data: Uint8Array, maxBytes: number, key: string): Uint8Ar
   const trailer = new DataView(data.buffer, data.byteOffset + data.length - GZIP_TRAILER_BYTES, GZIP_TRAILER_BYTES);
   const expectedCrc = trailer.getUint32(0, true);
   const expectedSize = trailer.getUint32(4, true);
+  const deflateBytes = data.length - GZIP_HEADER_BYTES - GZIP_TRAILER_BYTES;
+  const maxPlausibleSize = deflateBytes * MAX_DEFLATE_RATIO + DEFLATE_SLACK_BYTES;
+  // A trailer that states more than the data can inflate to is not a size to raise a limit for.
+  if (expectedSize > maxPlausibleSize) {
+    throw damaged(
+      key,
+      `its gzip trailer states ${expectedSize} bytes, but ${deflateBytes} bytes of deflate data inflate to at most ` +
+        `${maxPlausibleSize}, so the record is truncated or corrupt`,
+    );
+  }
   if (expectedSize > maxBytes) {
     throw overLimit(key, maxBytes, `its gzip trailer states ${expectedSize} bytes (a damaged record can state a wrong size)`);
   }
@@ -47,7 +59,7 @@ export function gunzip(data: Uint8Array, maxBytes: number, key: string): Uint8Ar
   let output: Uint8Array;
   try {
     output =
-      data.length * MAX_DEFLATE_RATIO <= maxBytes ? inflateSmall(data, expectedSize) : inflateBounded(data, maxBytes, key);
+      data.length * MAX_DEFLATE_RATIO <= maxBytes ? inflateSmall(data, expectedSize) : inflateBounded(data, expectedSize, key);
   } catch (error) {
     if (error instanceof DecodeError) throw error;
     throw damaged(key, `inflating failed (${error instanceof Error ? error.message : String(error)})`, error);
@@ -69,28 +81,28 @@ function inflateSmall(data: Uint8Array, expectedSize: number): Uint8Array {
   return gunzipSync(data, { out: new Uint8Array(expectedSize + 1) });
 }
 
-/** Inflates step by step and stops as soon as the output passes `maxBytes`. */
-function inflateBounded(data: Uint8Array, maxBytes: number, key: string): Uint8Array {
-  const chunks: Uint8Array[] = [];
+/**
+ * Inflates step by step into a buffer of the trailer's size, which the caller
+ * checked against the limit, and stops as soon as the output passes it.
+ * Writing into one buffer keeps the peak at the output's size, where
+ * collecting chunks and joining them took twice that.
+ */
+function inflateBounded(data: Uint8Array, expectedSize: number, key: string): Uint8Array {
+  const output = new Uint8Array(expectedSize);
   let total = 0;
   const stream = new Gunzip((chunk) => {
+    if (total + chunk.length > expectedSize) {
+      throw damaged(key, `it inflates past the ${expectedSize} bytes that its gzip trailer states`);
+    }
+    output.set(chunk, total);
     total += chunk.length;
-    if (total > maxBytes) throw overLimit(key, maxBytes, 'it inflates past that');
-    chunks.push(chunk);
   });
 
   for (let offset = 0; offset < data.length; offset += STEP_BYTES) {
     const end = Math.min(offset + STEP_BYTES, data.length);
     stream.push(data.subarray(offset, end), end === data.length);
   }
-
-  const output = new Uint8Array(total);
-  let position = 0;
-  for (const chunk of chunks) {
-    output.set(chunk, position);
-    position += chunk.length;
-  }
-  return output;
+  return total === expectedSize ? output : output.subarray(0, total);
 }
 
 let crcTable: Uint32Array | undefined;

@@ -16,6 +16,7 @@
  * instead of changing the prototype. A class with `#private` fields has no
  * such fields on an instance made this way, so give it a `fromJSON`.
  */
+import { formatOptionValue } from './codecs/option-value.js';
 import { InvalidOptionsError } from './errors.js';
 
 /**
@@ -65,7 +66,7 @@ export class ClassRegistry {
     }
     if (typeof name !== 'string' || name.length === 0 || name.length > 255 || name === ESCAPED_OBJECT_NAME) {
       throw new InvalidOptionsError(
-        `A class needs a name of 1 to 255 characters other than "${ESCAPED_OBJECT_NAME}"; got ${JSON.stringify(name)}. ` +
+        `A class needs a name of 1 to 255 characters other than "${ESCAPED_OBJECT_NAME}"; got ${formatOptionValue(name)}. ` +
           `Pass one, as in register(User, "User") or classes: { User }.`,
       );
     }

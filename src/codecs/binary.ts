@@ -9,7 +9,7 @@
  * `limits.maxDecompressedBytes`, so that readers with the same limit can
  * inflate it.
  */
-import { encodeEnvelope, hasEnvelopeFields, type Envelope } from '../envelope.js';
+import { hasEnvelopeFields, type Envelope } from '../envelope.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import type { EnvelopeFields, Serializer } from './custom.js';
 import { FLAG_GZIP, readHeader, writeHeader } from './header.js';
@@ -25,7 +25,7 @@ export async function encodeBinaryRecord(codec: RecordCodec, envelope: Envelope)
   const fields: EnvelopeFields = { dt: envelope.dt, uuid: envelope.uuid, obj: envelope.obj };
 
   let payload: Uint8Array;
-  if (serializer === 'json') payload = encodeEnvelope({ serializer, ...fields }, codec.classes);
+  if (serializer === 'json') payload = codec.encodeJson({ serializer, ...fields });
   else if (serializer === 'msgpack') payload = (await msgpackFor(codec)).encode(fields);
   else payload = encodeCustom(codec.customSerializer(serializer)!, fields);
 

@@ -5,6 +5,7 @@
 import type { Envelope } from '../envelope.js';
 import { InvalidOptionsError } from '../errors.js';
 import { SERIALIZER_NAME } from './magic.js';
+import { formatOptionValue } from './option-value.js';
 
 /** The fields every record stores, whatever its format. */
 export type EnvelopeFields<T = unknown> = Omit<Envelope<T>, 'serializer'>;
@@ -34,7 +35,7 @@ export function indexSerializers(serializers: readonly Serializer[] | undefined)
     const name: unknown = serializer?.name;
     if (typeof name !== 'string' || !SERIALIZER_NAME.test(name)) {
       throw new InvalidOptionsError(
-        `A serializer's name must be 1 to 64 printable ASCII characters without spaces; got ${JSON.stringify(name)}.`,
+        `A serializer's name must be 1 to 64 printable ASCII characters without spaces; got ${formatOptionValue(name)}.`,
       );
     }
     if (RESERVED_SERIALIZER_NAMES.includes(name)) {

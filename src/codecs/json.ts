@@ -39,6 +39,8 @@ const SHORT_ESCAPES: Record<string, string> = {
 interface WriteContext {
   /** Objects on the path from the root to the current value, to find cycles. */
   seen: Set<object>;
+  /** Objects on the path whose `toJSON()` result is being written, to find toJSON loops. */
+  inToJSON: Set<object>;
   classes: ClassRegistry | undefined;
 }
 
@@ -47,13 +49,13 @@ interface WriteContext {
  * classes in `classes` as class tags. Throws EncodeError.
  */
 export function pythonJsonStringify(value: unknown, classes?: ClassRegistry): string {
-  const context: WriteContext = { seen: new Set<object>(), classes };
+  const context: WriteContext = { seen: new Set<object>(), inToJSON: new Set<object>(), classes };
   try {
     return writeValue(value, '', context);
   } catch (error) {
     if (error instanceof EncodeError) throw error;
     if (error instanceof RangeError) {
-      throw new EncodeError('The value is nested too deeply to serialize as JSON.', { cause: error });
+      throw new EncodeError('The value is nested too deeply to serialize as JSON. Nothing was written.', { cause: error });
     }
     throw error;
   }
@@ -82,6 +84,9 @@ function writeValue(value: unknown, path: string, context: WriteContext): string
 
 function writeObject(value: object, path: string, context: WriteContext): string {
   const { seen } = context;
+  if (context.inToJSON.has(value)) {
+    throw unserializable(path, 'an object whose toJSON() result leads back to the object', 'make toJSON return plain data');
+  }
   if (seen.has(value)) {
     throw unserializable(path, 'a circular reference', 'remove the cycle before saving');
   }
@@ -89,8 +94,7 @@ function writeObject(value: object, path: string, context: WriteContext): string
   const className = context.classes?.nameOf(value);
   if (className !== undefined) return writeInstance(value, className, path, context);
 
-  const json = (value as { toJSON?: unknown }).toJSON;
-  if (typeof json === 'function') return writeValue(json.call(value), path, context);
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return writeToJSON(value, path, context);
 
   if (value instanceof Map || value instanceof Set) {
     const kind = value instanceof Map ? 'a Map' : 'a Set';
@@ -106,11 +110,33 @@ function writeObject(value: object, path: string, context: WriteContext): string
   return text;
 }
 
+/**
+ * Returns what `value.toJSON()` returns, which is then written in its place.
+ * Throws EncodeError when the result is `value` itself or leads back to it,
+ * because writing it would call the same toJSON again without end.
+ */
+function callToJSON(value: object, path: string): unknown {
+  const result: unknown = (value as { toJSON(): unknown }).toJSON();
+  if (result === value) {
+    throw unserializable(path, 'an object whose toJSON() returns the object itself', 'make toJSON return plain data');
+  }
+  return result;
+}
+
+/** Writes the result of `value.toJSON()`, with `value` marked so that a result leading back to it is an error. */
+function writeToJSON(value: object, path: string, context: WriteContext): string {
+  const result = callToJSON(value, path);
+  context.inToJSON.add(value);
+  const text = writeValue(result, path, context);
+  context.inToJSON.delete(value);
+  return text;
+}
+
 /** Writes a registered class instance as a class tag; its data is written as any other value. */
 function writeInstance(value: object, className: string, path: string, context: WriteContext): string {
   context.seen.add(value);
-  const json = (value as { toJSON?: unknown }).toJSON;
-  const data = typeof json === 'function' ? writeValue(json.call(value), path, context) : writePlainObject(value, path, context);
+  const hasToJSON = typeof (value as { toJSON?: unknown }).toJSON === 'function';
+  const data = hasToJSON ? writeToJSON(value, path, context) : writePlainObject(value, path, context);
   context.seen.delete(value);
   return `{${quote(CLASS_TAG)}: ${quote(className)}, ${quote(DATA_TAG)}: ${data}}`;
 }

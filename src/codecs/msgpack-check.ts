@@ -129,6 +129,9 @@ function checkRecord(value: object, path: string, context: CheckContext): void {
   const className = context.classes.nameOf(value);
   if (className !== undefined) {
     const data = context.classes.dataOf(value);
+    if (data === value) {
+      throw unserializable(path, `a ${className} whose toJSON() returns the object itself`, 'make toJSON return plain data');
+    }
     context.classData.set(value, data);
     check(data, path, context);
     return;

@@ -8,17 +8,21 @@
  *
  * This scan walks the whole structure first without allocating per value. It
  * rejects a record where a container claims more elements than bytes remain,
- * where nesting passes `maxDepth`, or where a length passes its limit. After
- * it passes, the elements of all containers together number at most the
- * record's byte count, so decoding allocates in proportion to the input.
+ * where nesting passes `maxDepth`, where a length passes its limit, or where
+ * the record has more than `maxValues` values. After it passes, the decoder
+ * creates at most `maxValues` values, whatever the record's byte count.
  *
  * The scan descends into extension payloads that contain a msgpack value
  * (nodb's Map, Set and class types), so nesting across them counts too.
  */
 import type { DecodeLimits, ResolvedLimits } from './limits.js';
 
-/** Treatment of an extension type's payload: `value` payloads contain one msgpack value, `bytes` payloads are opaque. */
-export type ExtensionKind = 'value' | 'bytes';
+/**
+ * Treatment of an extension type's payload: `value` payloads contain one
+ * msgpack value, `bytes` payloads are opaque and limited by maxBinaryLength,
+ * and `bigint` payloads are opaque and limited by maxBigIntBytes.
+ */
+export type ExtensionKind = 'value' | 'bytes' | 'bigint';
 
 /** Why bytes failed the scan: a limit that was passed, or a structural fault (`limit` undefined). */
 export class ScanFailure extends Error {
@@ -40,6 +44,8 @@ export function scanMsgpack(bytes: Uint8Array, limits: ResolvedLimits, extension
   let end = bytes.length;
   /** Values still to read in the innermost open container. */
   let pending = 1;
+  /** Values read so far, containers and extension values included. */
+  let values = 0;
   // One entry per open container: the enclosing pending count and end, and whether it is an extension.
   const pendingStack: number[] = [];
   const endStack: number[] = [];
@@ -81,7 +87,12 @@ export function scanMsgpack(bytes: Uint8Array, limits: ResolvedLimits, extension
     }
     open(values, header, false, end);
   };
-  const skipData = (length: number, header: number, limitName: 'maxStringLength' | 'maxBinaryLength', what: string) => {
+  const skipData = (
+    length: number,
+    header: number,
+    limitName: 'maxStringLength' | 'maxBinaryLength' | 'maxBigIntBytes',
+    what: string,
+  ) => {
     if (length > limits[limitName]) {
       throw new ScanFailure(`${what} has ${length} bytes`, limitName, limits[limitName]);
     }
@@ -94,6 +105,7 @@ export function scanMsgpack(bytes: Uint8Array, limits: ResolvedLimits, extension
     const kind = extensions.get(type);
     if (kind === undefined) throw new ScanFailure(`unknown msgpack extension type ${type} at byte ${pos}`);
     if (kind === 'bytes') return skipData(length, header, 'maxBinaryLength', `an extension value of type ${type}`);
+    if (kind === 'bigint') return skipData(length, header, 'maxBigIntBytes', 'a BigInt');
     open(1, header, true, pos + header + length);
   };
 
@@ -111,6 +123,9 @@ export function scanMsgpack(bytes: Uint8Array, limits: ResolvedLimits, extension
     }
 
     pending -= 1;
+    if (++values > limits.maxValues) {
+      throw new ScanFailure(`it has more than ${limits.maxValues} values`, 'maxValues', limits.maxValues);
+    }
     need(1);
     const byte = bytes[pos]!;
 

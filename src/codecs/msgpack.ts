@@ -39,12 +39,14 @@ const EXTENSION_KINDS: ReadonlyMap<number, ExtensionKind> = new Map<number, Exte
   [EXT_TIMESTAMP, 'bytes'],
   [EXT_MAP, 'value'],
   [EXT_SET, 'value'],
-  [EXT_BIGINT, 'bytes'],
+  [EXT_BIGINT, 'bigint'],
   [EXT_INSTANCE, 'value'],
   [EXT_PROTO_OBJECT, 'value'],
 ]);
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+/** ASCII codes of the hex digits 0-9 and a-f. */
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+const asciiDecoder = new TextDecoder();
 
 /** Encodes and decodes msgpack payloads for one NoDB: its class registry and limits. */
 export class MsgpackCodec {
@@ -233,10 +235,20 @@ function encodeBigInt(value: bigint): Uint8Array {
   return bytes;
 }
 
+/**
+ * Decodes a BigInt payload through one flat hex string. Appending to a string
+ * byte by byte built a rope of one node per byte: 593 MB for a 16 MiB BigInt.
+ */
 function decodeBigInt(data: Uint8Array): bigint {
-  let hex = '';
-  for (let i = 1; i < data.length; i++) hex += HEX[data[i]!];
-  const magnitude = hex === '' ? 0n : BigInt('0x' + hex);
+  if (data.length === 1) return 0n;
+  const hex = new Uint8Array(2 + (data.length - 1) * 2);
+  hex[0] = 0x30; // "0x"
+  hex[1] = 0x78;
+  for (let i = 1; i < data.length; i++) {
+    hex[i * 2] = HEX_DIGITS[data[i]! >> 4]!;
+    hex[i * 2 + 1] = HEX_DIGITS[data[i]! & 0x0f]!;
+  }
+  const magnitude = BigInt(asciiDecoder.decode(hex));
   return data[0] === 1 ? -magnitude : magnitude;
 }
 

@@ -18,11 +18,13 @@
  */
 import { decodeEnvelopeText, encodeEnvelope, parseEnvelope, type Envelope } from '../envelope.js';
 import { CLASS_TAG } from './json.js';
-import { InvalidOptionsError } from '../errors.js';
+import { EncodeError, InvalidOptionsError } from '../errors.js';
 import { ClassRegistry, type ClassList } from '../registry.js';
 import { indexSerializers, type Serializer } from './custom.js';
 import { hasMagic } from './magic.js';
-import { resolveLimits, type DecodeLimits, type ResolvedLimits } from './limits.js';
+import { jsonValuesOverLimit } from './json-values.js';
+import { formatOptionValue } from './option-value.js';
+import { limitError, resolveLimits, type DecodeLimits, type ResolvedLimits } from './limits.js';
 
 export interface CompressionOptions {
   /** Payloads of at least this many bytes are gzipped. @default 1024 */
@@ -66,7 +68,7 @@ export class RecordCodec {
     if (this.serializer !== 'json' && this.serializer !== 'msgpack' && !this.#serializers.has(this.serializer)) {
       const known = ['json', 'msgpack', ...this.#serializers.keys()].map((name) => `"${name}"`).join(', ');
       throw new InvalidOptionsError(
-        `serializer must be one of ${known}; got ${JSON.stringify(this.serializer)}. ` +
+        `serializer must be one of ${known}; got ${formatOptionValue(this.serializer)}. ` +
           `Pass a custom serializer in the serializers option.`,
       );
     }
@@ -75,7 +77,7 @@ export class RecordCodec {
   /** Encodes a new record. Throws EncodeError before anything is written. */
   async encode(envelope: Envelope): Promise<EncodedRecord> {
     if (this.serializer === 'json' && this.compressThreshold === undefined) {
-      return { body: encodeEnvelope(envelope, this.classes), contentType: 'application/json' };
+      return { body: this.encodeJson(envelope), contentType: 'application/json' };
     }
     return (await import('./binary.js')).encodeBinaryRecord(this, envelope);
   }
@@ -86,8 +88,24 @@ export class RecordCodec {
     return (await import('./binary.js')).decodeBinaryRecord<T>(this, bytes, key);
   }
 
+  /** Encodes a JSON record's text. Throws EncodeError when readers with the same limits would reject it. */
+  encodeJson(envelope: Envelope): Uint8Array {
+    const bytes = encodeEnvelope(envelope, this.classes);
+    const overLimit = jsonValuesOverLimit(bytes, this.limits);
+    if (overLimit !== undefined) {
+      throw new EncodeError(
+        `The value is over limits.maxValues (${this.limits.maxValues}): ${overLimit}. Readers would reject the ` +
+          `record, so raise limits.maxValues on every client that reads it, or store less. Nothing was written.`,
+      );
+    }
+    return bytes;
+  }
+
   /** Decodes a JSON record's bytes, reviving class tags. Throws DecodeError naming `key`. */
   async decodeJson<T>(bytes: Uint8Array, key: string): Promise<Envelope<T>> {
+    // JSON.parse builds the whole value before any other check could run.
+    const overLimit = jsonValuesOverLimit(bytes, this.limits);
+    if (overLimit !== undefined) throw limitError(key, 'maxValues', this.limits.maxValues, overLimit);
     const text = decodeEnvelopeText(bytes, key);
     const envelope = parseEnvelope<T>(text, key);
     if (mayContainTags(text)) {
@@ -120,7 +138,7 @@ function resolveThreshold(compression: RecordCodecOptions['compression'], serial
     typeof compression === 'object' && compression !== null ? (compression.threshold ?? DEFAULT_COMPRESSION_THRESHOLD) : NaN;
   if (!Number.isSafeInteger(threshold) || threshold < 0) {
     throw new InvalidOptionsError(
-      `compression must be false or { threshold } with a threshold of 0 or more bytes; got ${JSON.stringify(compression)}.`,
+      `compression must be false or { threshold } with a threshold of 0 or more bytes; got ${formatOptionValue(compression)}.`,
     );
   }
   return threshold;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClassRegistry, DecodeError, InvalidOptionsError, MemoryStore, NoDB } from '../../src/index.js';
+import { ClassRegistry, DecodeError, EncodeError, InvalidOptionsError, MemoryStore, NoDB } from '../../src/index.js';
 
 let constructed = 0;
 
@@ -117,8 +117,61 @@ for (const serializer of ['json', 'msgpack'] as const) {
       expect(Object.getOwnPropertyDescriptor(loaded, '__proto__')?.value).toEqual({ isAdmin: true });
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     });
+
+    it('rejects a toJSON returning this', async () => {
+      class Loop {
+        id = 'loop';
+        toJSON(): unknown {
+          return this;
+        }
+      }
+      const store = new MemoryStore();
+      const db = new NoDB<unknown>({ store, serializer, classes: { Loop } });
+      const error = await db.save({ nested: new Loop() }, { index: 'loop' }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(EncodeError);
+      expect((error as Error).message).toContain('"nested"');
+      expect((error as Error).message).toContain('toJSON() returns the object itself');
+      expect((error as Error).message).toContain('Nothing was written');
+      expect(await store.head(await db.keyFor('loop'))).toBeNull();
+    });
   });
 }
+
+describe('toJSON loops under json', () => {
+  async function saveFailure(value: unknown): Promise<Error> {
+    const store = new MemoryStore();
+    const db = new NoDB<unknown>({ store });
+    const error = await db.save(value, { index: 'k' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EncodeError);
+    expect(await store.head(await db.keyFor('k'))).toBeNull();
+    return error as Error;
+  }
+
+  it('rejects an unregistered toJSON returning this', async () => {
+    const message = (await saveFailure({ a: { b: { toJSON() { return this; } } } })).message;
+    expect(message).toContain('The value at "a.b"');
+    expect(message).toContain('toJSON() returns the object itself');
+    expect(message).toContain('Nothing was written');
+    expect(message).not.toContain('nested too deeply');
+  });
+
+  it('rejects toJSON results that loop', async () => {
+    const first: Record<string, unknown> = {};
+    const second = { toJSON: () => ({ back: first }) };
+    first.toJSON = () => second;
+    const message = (await saveFailure({ x: first })).message;
+    expect(message).toContain('The value at "x.back"');
+    expect(message).toContain('leads back to the object');
+    expect(message).toContain('Nothing was written');
+  });
+
+  it('rejects toJSON results without end', async () => {
+    const fresh = (): unknown => ({ toJSON: fresh });
+    const message = (await saveFailure({ x: { toJSON: fresh } })).message;
+    expect(message).toContain('nested too deeply');
+    expect(message).toContain('Nothing was written');
+  });
+});
 
 describe('JSON class tags', () => {
   it('are written as $class and $data', async () => {

@@ -52,8 +52,8 @@ describe('gunzip', () => {
     const bomb = withTrailer(gzip(new Uint8Array(64 * MiB)), 100);
     const started = performance.now();
     const error = decodeFailure(() => gunzip(bomb, MiB, 'k'));
-    expect(error.message).toContain(`limits.maxDecompressedBytes (${MiB}): it inflates past that`);
-    // It stops near the limit instead of inflating all 64 MiB.
+    expect(error.message).toContain('damaged gzip payload: it inflates past the 100 bytes that its gzip trailer states');
+    // It stops at the trailer's size instead of inflating all 64 MiB.
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
@@ -79,6 +79,23 @@ describe('gunzip', () => {
       const error = decodeFailure(() => gunzip(data.subarray(0, length), MiB, 'k'));
       expect(error.message, `length ${length}`).toMatch(/damaged gzip payload|limits\.maxDecompressedBytes/);
     }
+  });
+
+  it('calls a truncated record truncated', () => {
+    // The last 8 bytes of a cut stream are deflate data, read as a trailer of 2857545550 bytes.
+    const truncated = withTrailer(gzip(new Uint8Array(64 * 1024)).subarray(0, 40), 2_857_545_550);
+    const error = decodeFailure(() => gunzip(truncated, 32 * MiB, 'k'));
+    expect(error.message).toContain('states 2857545550 bytes');
+    expect(error.message).toContain('truncated or corrupt');
+    expect(error.message).not.toContain('Raise the limit');
+    expect(error.message).not.toContain('maxDecompressedBytes');
+  });
+
+  it('keeps the limit message for a plausible size', () => {
+    // 64 KiB of deflate data can inflate to 64 MiB at the maximum ratio, so a 32 MiB claim is plausible.
+    const noise = gzip(crypto.getRandomValues(new Uint8Array(65_536)));
+    const error = decodeFailure(() => gunzip(withTrailer(noise, 32 * MiB), MiB, 'k'));
+    expect(error.message).toContain(`limits.maxDecompressedBytes (${MiB})`);
   });
 
   it('rejects data that is not gzip', () => {
@@ -182,6 +199,6 @@ describe('compression option', () => {
     const error = await db.load('bomb').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DecodeError);
     expect((error as DecodeError).key).toBe(key);
-    expect((error as Error).message).toContain('limits.maxDecompressedBytes (33554432)');
+    expect((error as Error).message).toContain('limits.maxDecompressedBytes (16777216)');
   });
 });

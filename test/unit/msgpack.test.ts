@@ -123,11 +123,11 @@ describe('msgpack EncodeError', () => {
   }
 
   it('rejects what readers would reject', async () => {
-    const { db } = openDb({ limits: { maxStringLength: 64, maxArrayLength: 3, maxBinaryLength: 4 } });
+    const { db } = openDb({ limits: { maxStringLength: 64, maxArrayLength: 3, maxBinaryLength: 4, maxBigIntBytes: 4 } });
     await expect(db.save({ s: 'x'.repeat(65) }, { index: 'a' })).rejects.toThrow(/over limits\.maxStringLength \(64\)/);
     await expect(db.save({ a: [1, 2, 3, 4] }, { index: 'b' })).rejects.toThrow(/over limits\.maxArrayLength \(3\)/);
     await expect(db.save({ b: new Uint8Array(5) }, { index: 'c' })).rejects.toThrow(/over limits\.maxBinaryLength \(4\)/);
-    await expect(db.save({ n: 2n ** 64n }, { index: 'd' })).rejects.toThrow(/over limits\.maxBinaryLength \(4\)/);
+    await expect(db.save({ n: 2n ** 64n }, { index: 'd' })).rejects.toThrow(/over limits\.maxBigIntBytes \(4\)/);
     await expect(db.save({ s: 'x'.repeat(64), a: [1, 2, 3], b: new Uint8Array(4) }, { index: 'e' })).resolves.toBeDefined();
   });
 

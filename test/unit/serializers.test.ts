@@ -91,9 +91,11 @@ describe('custom serializers', () => {
 describe('limits option', () => {
   it('has defaults', () => {
     expect(DEFAULT_LIMITS).toEqual({
-      maxDecompressedBytes: 32 * 1024 * 1024,
+      maxDecompressedBytes: 16 * 1024 * 1024,
+      maxValues: 500_000,
       maxStringLength: 16 * 1024 * 1024,
       maxBinaryLength: 16 * 1024 * 1024,
+      maxBigIntBytes: 1024 * 1024,
       maxArrayLength: 1_000_000,
       maxMapLength: 1_000_000,
       maxDepth: 512,
@@ -108,6 +110,9 @@ describe('limits option', () => {
     ['string limit below a UUID', { maxStringLength: 10 }, /at least 64/],
     ['map limit below the envelope', { maxMapLength: 2 }, /at least 3/],
     ['not an object', 5, /limits must be an object/],
+    ['NaN', { maxDepth: Number.NaN }, /limits\.maxDepth must be .*; got NaN\./],
+    ['negative infinity', { maxValues: Number.NEGATIVE_INFINITY }, /limits\.maxValues must be .*; got -Infinity\./],
+    ['values below the envelope', { maxValues: 6 }, /at least 7/],
   ];
 
   for (const [name, limits, message] of invalid) {
@@ -120,5 +125,20 @@ describe('limits option', () => {
 
   it('accepts Infinity', () => {
     expect(() => new NoDB({ store: new MemoryStore(), limits: { maxArrayLength: Number.POSITIVE_INFINITY } })).not.toThrow();
+  });
+});
+
+describe('option messages', () => {
+  it('print NaN in a compression threshold', () => {
+    const attempt = () => new NoDB({ store: new MemoryStore(), compression: { threshold: Number.NaN } });
+    expect(attempt).toThrowError(InvalidOptionsError);
+    expect(attempt).toThrowError('got { threshold: NaN }.');
+  });
+
+  it('print a serializer name that is a number', () => {
+    const serializer = { name: Number.NaN, encode: () => new Uint8Array(), decode: () => ({}) };
+    const attempt = () => new NoDB({ store: new MemoryStore(), serializers: [serializer as never] });
+    expect(attempt).toThrowError(InvalidOptionsError);
+    expect(attempt).toThrowError('got NaN.');
   });
 });

@@ -1,0 +1,27 @@
+/**
+ * Formats an option's value for an error message. JSON.stringify would print
+ * NaN and Infinity as null and leave undefined out, which hides the mistake.
+ */
+export function formatOptionValue(value: unknown, depth = 0): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'function':
+      return value.name ? `function ${value.name}` : 'a function';
+    case 'object':
+      if (value === null) return 'null';
+      if (depth >= 2) return Array.isArray(value) ? '[...]' : '{...}';
+      return formatObject(value, depth);
+    default:
+      // Numbers (NaN and Infinity included), booleans, undefined and symbols.
+      return String(value);
+  }
+}
+
+function formatObject(value: object, depth: number): string {
+  if (Array.isArray(value)) return `[${value.map((item) => formatOptionValue(item, depth + 1)).join(', ')}]`;
+  const members = Object.entries(value).map(([name, member]) => `${name}: ${formatOptionValue(member, depth + 1)}`);
+  return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`;
+}

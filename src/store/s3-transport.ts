@@ -130,20 +130,7 @@ export class S3Transport {
     const target = new URL(url);
     target.searchParams.set('X-Amz-Expires', String(expiresIn));
 
-    const signer = new AwsV4Signer({
-      method,
-      url: target.toString(),
-      headers,
-      accessKeyId: this.#credentials.accessKeyId,
-      secretAccessKey: this.#credentials.secretAccessKey,
-      sessionToken: this.#credentials.sessionToken,
-      service: 's3',
-      region: this.#region,
-      cache: this.#signingKeyCache,
-      datetime: amzDate(Date.now() + this.#clockOffsetMs),
-      signQuery: true,
-    });
-    return (await signer.sign()).url.toString();
+    return (await this.#sign(method, target.toString(), headers, true)).url.toString();
   }
 
   async #attempt(request: S3Request, payloadHash: string, attempt: Attempt): Promise<S3Response> {
@@ -182,6 +169,23 @@ export class S3Transport {
     throw error;
   }
 
+  /** Signs a request in its headers, or in its query string for a presigned URL, with the corrected clock. */
+  #sign(method: string, url: string, headers: Headers, signQuery: boolean) {
+    return new AwsV4Signer({
+      method,
+      url,
+      headers,
+      accessKeyId: this.#credentials.accessKeyId,
+      secretAccessKey: this.#credentials.secretAccessKey,
+      sessionToken: this.#credentials.sessionToken,
+      service: 's3',
+      region: this.#region,
+      cache: this.#signingKeyCache,
+      datetime: amzDate(Date.now() + this.#clockOffsetMs),
+      signQuery,
+    }).sign();
+  }
+
   #context(request: S3Request): RequestContext {
     return {
       method: request.method,
@@ -196,19 +200,7 @@ export class S3Transport {
     const headers = new Headers(request.headers);
     headers.set('x-amz-content-sha256', payloadHash);
 
-    const signer = new AwsV4Signer({
-      method: request.method,
-      url: request.url,
-      headers,
-      accessKeyId: this.#credentials.accessKeyId,
-      secretAccessKey: this.#credentials.secretAccessKey,
-      sessionToken: this.#credentials.sessionToken,
-      service: 's3',
-      region: this.#region,
-      cache: this.#signingKeyCache,
-      datetime: amzDate(Date.now() + this.#clockOffsetMs),
-    });
-    const signed = await signer.sign();
+    const signed = await this.#sign(request.method, request.url, headers, false);
 
     this.#hooks.beforeRequest?.({ method: request.method, url: request.url, key: request.key, attempt: attempt.number });
     const started = Date.now();

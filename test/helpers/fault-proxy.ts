@@ -6,6 +6,9 @@
  */
 import { Agent, type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
+import { seededRandom } from './random.js';
+
+export { seededRandom };
 
 export type Fault =
   /** 500 InternalError without touching the server. */
@@ -140,16 +143,4 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return state;
-}
-
-/** A small deterministic generator (mulberry32), so a failing run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

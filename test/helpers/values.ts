@@ -7,6 +7,9 @@
  * distinct from `0`, NaN equal to NaN, and element by element for Map, Set,
  * Date, Uint8Array and BigInt. It returns the path of the first difference.
  */
+import { seededRandom } from './random.js';
+
+export { seededRandom };
 
 /** A class registered in round-trip tests; its methods must survive loading. */
 export class Point {
@@ -42,18 +45,6 @@ export class Money {
 }
 
 export type Profile = 'json' | 'msgpack' | 'custom';
-
-/** Small, fast, seeded PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEY_POOL = ['id', 'name', '$class', '$data', '__proto__', 'constructor', 'toString', 'prototype', '', 'ü', '😀', 'a b', '0', '17'];
 const STRING_POOL = ['', 'plain', 'ü Zürich', '日本語', '😀🎉', 'tab\there', 'line\nbreak', '"quoted" \\ /', '\u0000\u001f\u007f', '\u2028\u2029', '$class'];

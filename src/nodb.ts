@@ -11,7 +11,8 @@ import { type IndexValue, MAX_KEY_BYTES, indexToString, keyForIndex, utf8Length 
 import type { Lock, LockOptions } from './lock.js';
 import { mapOrdered } from './ordered.js';
 import type { UpdateOptions, UpdateResult } from './update.js';
-import { S3Store, type Credentials } from './store/s3.js';
+import type { RetryOptions } from './retry.js';
+import { S3Store, type Credentials, type S3Hooks } from './store/s3.js';
 import type { ObjectInfo, ObjectStore } from './store/types.js';
 
 /** Options shared by every way of opening a NoDB. */
@@ -61,6 +62,12 @@ export interface NoDBS3Options extends NoDBBaseOptions {
   credentials: Credentials;
   /** fetch implementation to call. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Retry policy for failed requests. @default RETRY_DEFAULTS */
+  retry?: RetryOptions;
+  /** Callbacks before each request, before each retry and after each response. */
+  hooks?: S3Hooks;
+  /** Milliseconds added to the local clock when signing; corrected after a RequestTimeTooSkewed. @default 0 */
+  clockOffsetMs?: number;
 }
 
 /** Open a NoDB on any ObjectStore, such as a MemoryStore. */

@@ -27,6 +27,30 @@ describe('NoDB connection errors', () => {
     }
   });
 
+  it('NoDB passes hooks and retry', async () => {
+    const server = await startS3rver();
+    try {
+      await server.createBucket('hooked');
+      const seen: string[] = [];
+      const db = new NoDB({
+        bucket: 'hooked',
+        endpoint: server.endpoint,
+        credentials: S3RVER_CREDENTIALS,
+        retry: { retries: 1, attemptTimeoutMs: 5_000 },
+        hooks: {
+          beforeRequest: (request) => seen.push(`${request.method} ${request.attempt}`),
+          afterResponse: (response) => seen.push(`${response.status}`),
+        },
+      });
+
+      await db.save({ id: 'x' });
+      expect(await db.load('x')).toEqual({ id: 'x' });
+      expect(seen).toEqual(['PUT 1', '200', 'GET 1', '200']);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('unreachable endpoint names the endpoint', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const db = new NoDB({ bucket: 'records', endpoint, credentials: S3RVER_CREDENTIALS });

@@ -8,7 +8,7 @@
  * caller's AbortSignal is checked before each attempt and ends a sleep at
  * once; the total deadline bounds attempts and sleeps together.
  */
-import { InvalidOptionsError, type NoDBError, TimeoutError } from './errors.js';
+import { InvalidOptionsError, NetworkError, type NoDBError, TimeoutError } from './errors.js';
 
 export interface RetryOptions {
   /** Attempts after the first one. @default 3 */
@@ -118,6 +118,17 @@ export async function withRetry<T>(
     settings.beforeRetry?.({ attempt: number, delayMs, error });
     await sleep(delayMs, signal);
   }
+}
+
+/**
+ * True for failures that leave a request's outcome unknown: no answer came
+ * (a network error or a timeout), so the server may have applied it. An error
+ * response is taken as "not applied".
+ * NOTE: that is an assumption about S3 servers; one that applied a write and
+ * then answered 5xx would make a retried conditional write look like a conflict.
+ */
+export function isUnanswered(error: unknown): boolean {
+  return error instanceof NetworkError || error instanceof TimeoutError;
 }
 
 /** Reads a Retry-After header: seconds, or an HTTP date. Returns milliseconds. */

@@ -8,21 +8,22 @@
  *   the ETag unquoted, and the store keeps sending it unquoted;
  * - AWS answers If-Match on a missing key with 404 where RGW says 412: both
  *   are a ConflictError;
- * - a PUT that was retried and then meets someone else's write cannot tell
- *   whether its first attempt landed in between: OutcomeUnknownError, so that
- *   update() does not apply the same change twice.
+ * - a PUT retried after an attempt that got no answer, which then meets
+ *   someone else's write, cannot tell whether that attempt landed in between:
+ *   OutcomeUnknownError, so that update() does not apply one change twice.
  */
 import { BucketNotFoundError, ConflictError, NoDBError, OutcomeUnknownError } from '../errors.js';
 import { etagValue, sameEtag } from './etag.js';
-import { type ObjectRequest, WRITE_ID_METADATA } from './s3.js';
+import { WRITE_ID_METADATA } from './object-headers.js';
+import type { ObjectRequest } from './s3.js';
 import type { S3Response } from './s3-transport.js';
 import type { PutOptions } from './types.js';
 
 export interface ConditionalPut {
   key: string;
   writeId: string;
-  /** True when the PUT was retried, so an earlier attempt may have been applied. @default false */
-  retried?: boolean;
+  /** True when an attempt of the PUT got no answer and was retried, so it may have been applied. @default false */
+  unanswered?: boolean;
   headers: Headers;
   body: Uint8Array;
   options: PutOptions;
@@ -50,7 +51,7 @@ export async function resolveConditionalFailure(error: unknown, put: Conditional
     return put.send({ method: 'PUT', key, headers: put.headers, body: put.body, signal: options.signal });
   }
 
-  if (put.retried) {
+  if (put.unanswered) {
     throw new OutcomeUnknownError(
       `The write to "${key}" in ${put.description} may or may not have been applied: an earlier attempt got ` +
         `no answer, and the object has changed since. Read the record again and decide whether to write.`,

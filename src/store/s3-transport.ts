@@ -6,7 +6,7 @@
 import { AwsV4Signer } from 'aws4fetch';
 import { NetworkError, NoDBError, S3Error, TimeoutError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
-import { type Attempt, RETRYABLE_STATUSES, type RetryEvent, parseRetryAfter, withRetry } from '../retry.js';
+import { type Attempt, RETRYABLE_STATUSES, type RetryEvent, isUnanswered, parseRetryAfter, withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import type { RequestContext } from './s3-errors.js';
 
@@ -52,11 +52,18 @@ export interface S3Request {
   /** Return a 404 for a missing object instead of throwing. */
   absentOn404?: boolean;
   /**
-   * Set to true when an attempt was retried, so an earlier attempt may have
-   * reached the server even though its answer was lost.
+   * Set to true when an attempt that got no answer (a network error or a
+   * timeout) is retried: that attempt may have been applied by the server.
    */
-  retried?: { value: boolean };
+  unanswered?: { value: boolean };
 }
+
+/**
+ * True in browsers and their workers, whose fetch has an HTTP cache. Older
+ * Cloudflare Workers reject fetch's `cache` option, so it is set only here.
+ */
+const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'undefined' ||
+  typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 
 /** Hex SHA-256 of an empty body, sent with every request that has none. */
 const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -115,7 +122,7 @@ export class S3Transport {
       isRetryable: (error) => isRetryable(error),
       retryAfterMs: (error) => (typeof error === 'object' && error ? this.#retryAfter.get(error) : undefined),
       beforeRetry: (event) => {
-        if (request.retried) request.retried.value = true;
+        if (request.unanswered && isUnanswered(event.error)) request.unanswered.value = true;
         this.#hooks.beforeRetry?.({ ...event, method: request.method, key: request.key });
       },
     });
@@ -183,6 +190,8 @@ export class S3Transport {
       cache: this.#signingKeyCache,
       datetime: amzDate(Date.now() + this.#clockOffsetMs),
       signQuery,
+      // aws4fetch leaves content-type unsigned by default; a presigned URL must pin it.
+      allHeaders: signQuery,
     }).sign();
   }
 
@@ -214,6 +223,8 @@ export class S3Transport {
         signal: attempt.signal,
         // A redirect would send the signed request, or its body, to another server.
         redirect: 'manual',
+        // Browsers would otherwise answer a GET from their HTTP cache, with a stale record.
+        ...(IN_BROWSER ? { cache: 'no-store' as const } : {}),
       });
     } catch (error) {
       if (attempt.signal.aborted) throw attempt.signal.reason;

@@ -6,6 +6,7 @@ import { BucketNotFoundError, ConflictError, InvalidOptionsError, ProtocolError 
 import { type RetryOptions, resolveRetryOptions } from '../retry.js';
 import { etagValue, quoteEtag, sameEtag } from './etag.js';
 import { listAllPages } from './list.js';
+import { WRITE_ID_METADATA, readDate, readMetadata } from './object-headers.js';
 import { checkMetadata } from './metadata.js';
 import { type Credentials, type S3Hooks, type S3Request, type S3Response, S3Transport } from './s3-transport.js';
 import type { CorsOptions } from './s3-bucket.js';
@@ -18,7 +19,6 @@ import type {
   ListPageOptions,
   ObjectHead,
   ObjectInfo,
-  ObjectMetadata,
   ObjectStore,
   PutOptions,
   StoredObject,
@@ -70,12 +70,7 @@ export interface PresignOptions {
   headers?: Record<string, string>;
 }
 
-/**
- * Metadata that identifies one conditional PUT, so that a repeat of it can
- * tell "my earlier attempt already wrote this" from a real conflict. It is
- * stripped from the metadata that reads return.
- */
-export const WRITE_ID_METADATA = 'nodb-write-id';
+
 
 /** A request on one object: the store derives its URL from the key. */
 export type ObjectRequest = Omit<S3Request, 'url'> & { key: string };
@@ -174,10 +169,10 @@ export class S3Store implements ObjectStore {
     if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
     if (options.ifMatch !== undefined) headers.set('if-match', this.#ifMatchValue(options.ifMatch));
 
-    const retried = { value: false };
+    const unanswered = { value: false };
     let response: S3Response;
     try {
-      response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal, retried });
+      response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal, unanswered });
     } catch (error) {
       if (!conditional) throw error;
       // Loaded on this rare path only, to keep it out of the core bundle.
@@ -185,7 +180,7 @@ export class S3Store implements ObjectStore {
       response = await resolveConditionalFailure(error, {
         key,
         writeId: writeId!,
-        retried: retried.value,
+        unanswered: unanswered.value,
         headers,
         body,
         options,
@@ -327,21 +322,6 @@ export class S3Store implements ObjectStore {
  */
 export function encodeKey(key: string): string {
   return encodeURIComponent(key).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase());
-}
-
-function readMetadata(headers: Headers): ObjectMetadata {
-  const metadata: ObjectMetadata = {};
-  headers.forEach((value, name) => {
-    const field = name.startsWith('x-amz-meta-') ? name.slice('x-amz-meta-'.length) : undefined;
-    if (field !== undefined && field !== WRITE_ID_METADATA) metadata[field] = value;
-  });
-  return metadata;
-}
-
-function readDate(value: string | null): Date | undefined {
-  if (value === null) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function checkOptions(options: S3StoreOptions): void {

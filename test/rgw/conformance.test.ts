@@ -114,6 +114,19 @@ describe('Ceph RGW conformance', () => {
     expect(second.status).toBe(412);
   });
 
+  it('presigned PUT pins content type', async () => {
+    const url = await store.presign('PUT', 'typed', { expiresIn: 60, headers: { 'content-type': 'application/json' } });
+    expect(url).toContain('content-type');
+
+    const changed = await fetch(url, { method: 'PUT', body: '{}', headers: { 'content-type': 'text/html' } });
+    await changed.body?.cancel();
+    expect(changed.status).toBe(403);
+
+    const kept = await fetch(url, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+    await kept.body?.cancel();
+    expect(kept.status).toBe(200);
+  });
+
   it('skewed clock corrected once', async () => {
     const sent: number[] = [];
     const client = reopen(store, { clockOffsetMs: -3600_000, hooks: { beforeRequest: (request) => sent.push(request.attempt) } });

@@ -1,8 +1,10 @@
 /**
  * Playwright tests of the demo page (e2e/), in the system's Chromium. The
- * global setup starts the dev stack on free ports with a throwaway data
- * directory. Run them with `node scripts/test.mjs playwright`, which also
- * sets NODE_OPTIONS=--openssl-legacy-provider for s3rver.
+ * global setup builds the page with `vite build`, serves it with Vite's
+ * preview server, and starts s3rver with a throwaway data directory. The
+ * cases that need a server which verifies signatures use the run's Ceph RGW.
+ * Run them with `node scripts/test.mjs playwright`, which starts RGW and sets
+ * NODE_OPTIONS=--openssl-legacy-provider for s3rver.
  */
 import { defineConfig } from '@playwright/test';
 
@@ -15,7 +17,7 @@ export default defineConfig({
   // demo go to test-results/screenshots beside it and are overwritten instead.
   outputDir: 'test-results/playwright',
   globalSetup: './e2e/global-setup.ts',
-  // The tests share one bucket and run in order: edit, reload, delete.
+  // The tests share the buckets and run in order: edit, reload, delete.
   workers: 1,
   fullyParallel: false,
   retries: 0,

@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** Test files that start s3rver; every other file runs without a server. */
 const S3RVER_FILES = [
   'test/contract/s3rver.test.ts',
+  'test/contract/presigned-s3rver.test.ts',
   'test/integration/s3rver.test.ts',
   'test/integration/bucket-setup.test.ts',
   'test/integration/codecs-s3rver.test.ts',

@@ -7,6 +7,8 @@ import type { Credentials } from '../src/index.ts';
 export interface DemoConfig {
   endpoint: string;
   bucket: string;
+  /** @default 'us-east-1' */
+  region?: string;
   credentials: Credentials;
 }
 
@@ -31,7 +33,10 @@ export async function loadConfig(): Promise<DemoConfig> {
     throw new Error(`/config.json is not valid JSON (${describe(error)}).`);
   }
   if (!isDemoConfig(config)) {
-    throw new Error('/config.json lacks a string "endpoint", "bucket", "credentials.accessKeyId" or "credentials.secretAccessKey".');
+    throw new Error(
+      '/config.json lacks a string "endpoint", "bucket", "credentials.accessKeyId" or "credentials.secretAccessKey", ' +
+        'or has a "region" that is not a string.',
+    );
   }
   return config;
 }
@@ -44,6 +49,7 @@ function isDemoConfig(value: unknown): value is DemoConfig {
   return (
     typeof config.endpoint === 'string' &&
     typeof config.bucket === 'string' &&
+    (config.region === undefined || typeof config.region === 'string') &&
     typeof credentials === 'object' &&
     credentials !== null &&
     typeof credentials.accessKeyId === 'string' &&

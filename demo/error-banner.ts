@@ -1,35 +1,30 @@
 /**
- * The banner at the top of the page that shows the last error.
+ * The banner below the connection form that shows the last error: a
+ * headline with the next step for the reader, and the error itself.
  */
-import { NoDBError } from '../src/index.ts';
+import type { Explanation } from './explain-error.ts';
 
 export class ErrorBanner {
   readonly #banner: HTMLElement;
+  readonly #headline: HTMLElement;
   readonly #text: HTMLElement;
 
-  constructor(banner: HTMLElement, text: HTMLElement, dismiss: HTMLButtonElement) {
-    this.#banner = banner;
-    this.#text = text;
-    dismiss.addEventListener('click', () => this.clear());
+  constructor(elements: { banner: HTMLElement; headline: HTMLElement; text: HTMLElement; dismiss: HTMLButtonElement }) {
+    this.#banner = elements.banner;
+    this.#headline = elements.headline;
+    this.#text = elements.text;
+    elements.dismiss.addEventListener('click', () => this.clear());
   }
 
-  /** Shows `error` with its class name and message. */
-  show(error: unknown): void {
-    this.#text.textContent = describeError(error);
+  show(explanation: Explanation): void {
+    this.#headline.textContent = explanation.headline;
+    this.#text.textContent = explanation.detail;
     this.#banner.hidden = false;
   }
 
   clear(): void {
     this.#banner.hidden = true;
+    this.#headline.textContent = '';
     this.#text.textContent = '';
   }
-}
-
-/**
- * Formats an error as `Name: message`, such as `BucketNotFoundError: ...`.
- * NoDBError.is also matches NoDB errors from another realm.
- */
-export function describeError(error: unknown): string {
-  if (NoDBError.is(error) || error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

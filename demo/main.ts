@@ -1,123 +1,96 @@
 /**
- * The nodb demo page: lists every record in the bucket that `npm start`
- * fills, and opens, edits and deletes records through NoDB in the browser.
+ * The nodb demo page. It connects in one of three modes: the dev server's
+ * config, keys typed into the page, or a presigned-URL signer. Then it pages
+ * through the records of the bucket, and opens, edits, saves and deletes
+ * them through NoDB in the browser.
  */
-import { NoDB, decodeEnvelope, type IndexValue, type RecordInfo } from '../src/index.ts';
-import { loadConfig } from './config.ts';
+import { ConnectPanel } from './connect-panel.ts';
+import { type Connection, type ConnectionSettings, openConnection } from './connection.ts';
 import { byId } from './dom.ts';
 import { ErrorBanner } from './error-banner.ts';
-import { RecordDetail, type StoredRecord } from './record-detail.ts';
-import { RecordList, type DemoRecord } from './record-list.ts';
+import { explainError } from './explain-error.ts';
+import { Pager } from './pager.ts';
+import { RecordBrowser } from './record-browser.ts';
+import { RecordList } from './record-list.ts';
 
-/** Records read between two updates of the loading count. */
-const PROGRESS_STEP = 25;
+const banner = new ErrorBanner({
+  banner: byId('error-banner', HTMLDivElement),
+  headline: byId('error-headline', HTMLParagraphElement),
+  text: byId('error-text', HTMLParagraphElement),
+  dismiss: byId('error-dismiss', HTMLButtonElement),
+});
+const connectionLine = byId('connection', HTMLParagraphElement);
+const workspace = byId('workspace', HTMLElement);
 
-const utf8 = new TextDecoder();
-const banner = new ErrorBanner(
-  byId('error-banner', HTMLDivElement),
-  byId('error-text', HTMLParagraphElement),
-  byId('error-dismiss', HTMLButtonElement),
+let connection: Connection | undefined;
+// Each connect gets a number, so that a slow one cannot replace a newer one.
+let connectRequest = 0;
+
+/** Shows `error` in the banner, with a headline that names the next step. */
+function report(error: unknown): void {
+  // The requests of a replaced connection end with this error, and no part of the page waits for them.
+  if (error instanceof DOMException && error.name === 'AbortError') return;
+  const current = connection;
+  void explainError(error, current).then((explanation) => {
+    if (current === connection) banner.show(explanation);
+  });
+}
+
+const list = new RecordList(
+  {
+    list: byId('record-list', HTMLUListElement),
+    search: byId('search', HTMLInputElement),
+    filterStatus: byId('filter-status', HTMLParagraphElement),
+  },
+  (key) => void browser.open(key).catch(report),
+);
+const pager = new Pager(
+  {
+    previous: byId('page-previous', HTMLButtonElement),
+    next: byId('page-next', HTMLButtonElement),
+    range: byId('page-range', HTMLSpanElement),
+    pageSize: byId('page-size', HTMLSelectElement),
+  },
+  () => browser.readPage().catch(report),
+);
+const browser = new RecordBrowser(
+  {
+    list,
+    pager,
+    count: byId('record-count', HTMLSpanElement),
+    findForm: byId('find-form', HTMLFormElement),
+    findInput: byId('find-id', HTMLInputElement),
+    findStatus: byId('find-status', HTMLParagraphElement),
+    reload: byId('reload', HTMLButtonElement),
+  },
+  report,
 );
 
-start().catch((error: unknown) => banner.show(error));
+async function connect(settings: ConnectionSettings): Promise<void> {
+  const request = ++connectRequest;
+  banner.clear();
+  browser.detach();
+  connection = undefined;
+  workspace.hidden = true;
+  connectionLine.textContent = 'Connecting…';
 
-async function start(): Promise<void> {
-  const config = await loadConfig();
-  const db = new NoDB<DemoRecord>({ ...config, humanReadableIndexes: true });
-  byId('connection', HTMLParagraphElement).textContent =
-    `${db.store.description}, access key ${config.credentials.accessKeyId}`;
-
-  // Each refresh or open gets a number, so a slow response that arrives after
-  // a newer request started is dropped instead of overwriting newer data.
-  let refreshRequest = 0;
-  let openRequest = 0;
-
-  const list = new RecordList(
-    {
-      list: byId('record-list', HTMLUListElement),
-      count: byId('record-count', HTMLSpanElement),
-      search: byId('search', HTMLInputElement),
-    },
-    (key) => void reportErrors(() => openRecord(key)),
-  );
-
-  const detail = new RecordDetail({
-    async save(obj) {
-      banner.clear();
-      const result = await db.save(obj);
-      await refresh();
-      await openRecord(result.key);
-      detail.showStatus(`Saved ${result.key} at ${result.dt} UTC.`);
-    },
-    async delete(record) {
-      banner.clear();
-      await db.delete(indexOf(record, db.index));
-      detail.clear();
-      list.select(undefined);
-      await refresh();
-    },
-    reportError: (error) => banner.show(error),
-  });
-
-  /** Reads every record, across all listing pages, and shows them in key order. */
-  async function refresh(): Promise<void> {
-    const request = ++refreshRequest;
-    const records: RecordInfo<DemoRecord>[] = [];
-    list.showLoading(0);
-
-    for await (const record of db.all({ metainfo: true })) {
-      if (request !== refreshRequest) return;
-      records.push(record);
-      if (records.length % PROGRESS_STEP === 0) list.showLoading(records.length);
-    }
-    if (request === refreshRequest) list.render(records);
-  }
-
-  /** Reads the object under `key` and shows it with its raw envelope. */
-  async function openRecord(key: string): Promise<void> {
-    const request = ++openRequest;
-    banner.clear();
-    list.select(key);
-
-    const stored = await db.store.get(key);
-    if (request !== openRequest) return;
-    if (stored === null || !stored.modified) {
-      detail.clear();
-      list.select(undefined);
-      throw new Error(`The object "${key}" no longer exists: it was deleted after the list was read. Press Reload.`);
-    }
-
-    const record: StoredRecord = {
-      key,
-      etag: stored.etag,
-      size: stored.body.byteLength,
-      text: utf8.decode(stored.body),
-      envelope: decodeEnvelope<DemoRecord>(stored.body, key),
-    };
-    detail.show(record);
-  }
-
-  byId('reload', HTMLButtonElement).addEventListener('click', () => void reportErrors(refresh));
-  await refresh();
-}
-
-/** Runs `action` and shows what it throws in the error banner. */
-async function reportErrors(action: () => Promise<void>): Promise<void> {
+  let opened: Connection;
   try {
-    await action();
+    opened = await openConnection(settings);
   } catch (error) {
-    banner.show(error);
+    if (request !== connectRequest) return;
+    connectionLine.textContent = 'Not connected';
+    report(error);
+    return;
   }
+  if (request !== connectRequest) return;
+
+  connection = opened;
+  connectionLine.textContent = opened.description;
+  workspace.hidden = false;
+  await browser.attach(opened).catch(report);
 }
 
-/** Returns the index value of a stored record, which db.delete() needs. */
-function indexOf(record: StoredRecord, field: string): IndexValue {
-  const value = record.envelope.obj[field];
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
-    return value;
-  }
-  throw new Error(
-    `The record under "${record.key}" has no usable "${field}" field (got ${JSON.stringify(value)}), ` +
-      'so it cannot be deleted by its index.',
-  );
-}
+const panel = new ConnectPanel((settings) => void connect(settings));
+const initial = panel.restore();
+if (initial !== undefined) void connect(initial);

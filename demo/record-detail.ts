@@ -1,6 +1,7 @@
 /**
  * The record panel: the object key, the stored envelope and its metadata, a
- * JSON editor with Save, and Delete behind a confirmation step in the page.
+ * JSON editor with Save, a conflict notice when someone else saved first,
+ * and Delete behind a confirmation step in the page.
  */
 import type { Envelope } from '../src/index.ts';
 import { byId } from './dom.ts';
@@ -18,10 +19,13 @@ export interface StoredRecord {
   envelope: Envelope<DemoRecord>;
 }
 
-/** Callbacks through which the panel saves, deletes and reports errors. */
+/** Callbacks through which the panel saves, deletes, reopens and reports errors. */
 export interface DetailActions {
-  save(obj: DemoRecord): Promise<void>;
+  /** Saves `obj`, edited from `record`; only over the version that was opened. */
+  save(record: StoredRecord, obj: DemoRecord): Promise<void>;
   delete(record: StoredRecord): Promise<void>;
+  /** Opens the stored version of `key` again, dropping the edits. */
+  reopen(key: string): Promise<void>;
   /** Receives whatever `save` or `delete` throws. */
   reportError(error: unknown): void;
 }
@@ -46,6 +50,9 @@ export class RecordDetail {
   readonly #confirmYes = byId('confirm-yes', HTMLButtonElement);
   readonly #confirmNo = byId('confirm-no', HTMLButtonElement);
   readonly #envelope = byId('envelope', HTMLPreElement);
+  readonly #conflict = byId('conflict', HTMLDivElement);
+  readonly #conflictText = byId('conflict-text', HTMLParagraphElement);
+  readonly #conflictReload = byId('conflict-reload', HTMLButtonElement);
   #record: StoredRecord | undefined;
 
   constructor(actions: DetailActions) {
@@ -54,6 +61,10 @@ export class RecordDetail {
     this.#delete.addEventListener('click', () => this.#askToDelete());
     this.#confirmNo.addEventListener('click', () => this.#hideConfirm());
     this.#confirmYes.addEventListener('click', () => void this.#onConfirmDelete());
+    this.#conflictReload.addEventListener('click', () => {
+      const key = this.#record?.key;
+      if (key !== undefined) void this.#whileBusy(() => this.#actions.reopen(key));
+    });
   }
 
   /** Shows `record` and loads its object into the editor. */
@@ -73,7 +84,20 @@ export class RecordDetail {
 
     this.#setMessage(this.#validation, '');
     this.#setMessage(this.#status, '');
+    this.#conflict.hidden = true;
     this.#hideConfirm();
+  }
+
+  /** The record shown, as it was opened. */
+  get record(): StoredRecord | undefined {
+    return this.#record;
+  }
+
+  /** Shows why a save or delete was rejected; the editor keeps the edits. */
+  showConflict(text: string): void {
+    this.#setMessage(this.#status, '');
+    this.#conflictText.textContent = text;
+    this.#conflict.hidden = false;
   }
 
   /** Hides the panel, as after a delete. */
@@ -90,12 +114,15 @@ export class RecordDetail {
   }
 
   async #onSave(): Promise<void> {
+    const record = this.#record;
+    if (record === undefined) return;
     this.#setMessage(this.#status, '');
+    this.#conflict.hidden = true;
     const obj = this.#parseEditor();
     if (obj === undefined) return;
 
     this.#setMessage(this.#validation, '');
-    await this.#whileBusy(() => this.#actions.save(obj));
+    await this.#whileBusy(() => this.#actions.save(record, obj));
   }
 
   /** Returns the editor's object, or undefined after showing why it cannot be saved. */
@@ -128,6 +155,7 @@ export class RecordDetail {
     const record = this.#record;
     if (record === undefined) return;
     this.#hideConfirm();
+    this.#conflict.hidden = true;
     await this.#whileBusy(() => this.#actions.delete(record));
   }
 
@@ -140,7 +168,7 @@ export class RecordDetail {
    * second write, and passes an error it throws to `reportError`.
    */
   async #whileBusy(action: () => Promise<void>): Promise<void> {
-    const buttons = [this.#save, this.#delete, this.#confirmYes];
+    const buttons = [this.#save, this.#delete, this.#confirmYes, this.#conflictReload];
     for (const button of buttons) button.disabled = true;
     try {
       await action();

@@ -1,42 +1,48 @@
 /**
- * The list of records: one row per record with its id, event and action, a
- * count, and a filter on the id.
+ * The records of the current page: one row per record with its id, event
+ * and action, and a filter on the id within the page.
  */
-import type { RecordInfo } from '../src/index.ts';
 
 /** A stored object. The demo edits records freely, so no field is guaranteed. */
 export type DemoRecord = Record<string, unknown>;
 
+/** One row: the object key, and the record or why it could not be read. */
+export interface ListedRecord {
+  key: string;
+  obj?: DemoRecord;
+  /** Set when the object is not a record the page can decode. */
+  problem?: string;
+}
+
+export interface RecordListElements {
+  list: HTMLUListElement;
+  search: HTMLInputElement;
+  filterStatus: HTMLElement;
+}
+
 export class RecordList {
-  readonly #list: HTMLUListElement;
-  readonly #count: HTMLElement;
-  readonly #search: HTMLInputElement;
+  readonly #elements: RecordListElements;
   readonly #onSelect: (key: string) => void;
   #rows: HTMLLIElement[] = [];
   #selectedKey: string | undefined;
 
-  constructor(
-    elements: { list: HTMLUListElement; count: HTMLElement; search: HTMLInputElement },
-    onSelect: (key: string) => void,
-  ) {
-    this.#list = elements.list;
-    this.#count = elements.count;
-    this.#search = elements.search;
+  constructor(elements: RecordListElements, onSelect: (key: string) => void) {
+    this.#elements = elements;
     this.#onSelect = onSelect;
-    this.#search.addEventListener('input', () => this.#applyFilter());
-  }
-
-  /** Shows progress while the listing is read. */
-  showLoading(loaded: number): void {
-    this.#count.textContent = `Loading… ${loaded}`;
+    elements.search.addEventListener('input', () => this.#applyFilter());
   }
 
   /** Replaces the rows with `records`, in the order given. */
-  render(records: ReadonlyArray<RecordInfo<DemoRecord>>): void {
+  render(records: readonly ListedRecord[]): void {
     this.#rows = records.map((record) => this.#createRow(record));
-    this.#list.replaceChildren(...this.#rows);
+    this.#elements.list.replaceChildren(...this.#rows);
     this.#applyFilter();
     this.select(this.#selectedKey);
+  }
+
+  /** Shows that the page is being read. */
+  showLoading(): void {
+    this.#elements.list.setAttribute('aria-busy', 'true');
   }
 
   /** Highlights the row of `key`. Undefined clears the highlight. */
@@ -51,16 +57,21 @@ export class RecordList {
     }
   }
 
-  #createRow(record: RecordInfo<DemoRecord>): HTMLLIElement {
+  #createRow(record: ListedRecord): HTMLLIElement {
     const row = document.createElement('li');
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'record-row';
     button.dataset.key = record.key;
 
-    const id = displayValue(record.obj.id);
+    const id = record.obj ? displayValue(record.obj.id) : record.key;
     button.dataset.id = id;
-    button.append(cell('id', id), cell('event', displayValue(record.obj.event)), cell('action', displayValue(record.obj.action)));
+    if (record.obj) {
+      button.append(cell('id', id), cell('event', displayValue(record.obj.event)), cell('action', displayValue(record.obj.action)));
+    } else {
+      button.classList.add('unreadable');
+      button.append(cell('id', id), cell('event', record.problem ?? 'unreadable'), cell('action', ''));
+    }
     button.addEventListener('click', () => this.#onSelect(record.key));
 
     row.append(button);
@@ -68,7 +79,8 @@ export class RecordList {
   }
 
   #applyFilter(): void {
-    const query = this.#search.value.trim().toLowerCase();
+    this.#elements.list.removeAttribute('aria-busy');
+    const query = this.#elements.search.value.trim().toLowerCase();
     let visibleCount = 0;
     for (const row of this.#rows) {
       const id = (row.firstElementChild as HTMLElement).dataset.id ?? '';
@@ -77,9 +89,9 @@ export class RecordList {
       if (visible) visibleCount++;
     }
 
-    const total = this.#rows.length;
-    const noun = total === 1 ? 'record' : 'records';
-    this.#count.textContent = query === '' ? `${total} ${noun}` : `${visibleCount} of ${total} ${noun}`;
+    const status = this.#elements.filterStatus;
+    status.textContent = query === '' ? '' : `${visibleCount} of ${this.#rows.length} on this page match`;
+    status.hidden = query === '';
   }
 }
 

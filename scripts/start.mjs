@@ -2,7 +2,8 @@
 /**
  * `npm start`: runs the demo's dev stack. Starts s3rver on 127.0.0.1 with its
  * data in .data/s3rver/, imports the GitHub webhook examples into the bucket
- * "nodb-demo" through NoDB, and serves the demo page with Vite. Ctrl-C or
+ * "nodb-demo" through NoDB, and serves the demo page with Vite, together with
+ * a signer endpoint at /sign for the page's presigned mode. Ctrl-C or
  * SIGTERM stops both servers.
  *
  * Usage: node scripts/start.mjs [--data-dir DIR] [--s3-port PORT] [--web-port PORT]
@@ -95,6 +96,7 @@ async function run() {
       `imported ${stack.imported}, kept ${stack.kept}`,
       '',
       `Demo page:    ${stack.url}`,
+      `Signer:       ${stack.signerUrl} (presigned URLs for keys under .nodb/ in ${stack.bucket})`,
       `S3 endpoint:  ${stack.endpoint}`,
       `Bucket:       ${stack.bucket}`,
       `Credentials:  access key ${stack.credentials.accessKeyId}, secret key ${stack.credentials.secretAccessKey}`,

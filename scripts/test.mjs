@@ -36,6 +36,7 @@ const SUITES = [
   },
   {
     name: 'playwright (demo in Chromium)',
+    needsRgw: true,
     run: async () => (await import('./dev/playwright-suite.mjs')).runPlaywrightSuite(LEGACY_OPENSSL),
   },
   {

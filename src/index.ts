@@ -36,6 +36,16 @@ export type { CorsOptions } from './store/s3-bucket.js';
 export type { Lock, LockOptions } from './lock.js';
 export type { UpdateOptions, UpdateResult } from './update.js';
 export { MemoryStore } from './store/memory.js';
+export { PresignedStore } from './store/presigned.js';
+export type { PresignedStoreOptions } from './store/presigned.js';
+export type { SignerHeaders } from './store/presign-client.js';
+export type {
+  PresignFunction,
+  PresignListQuery,
+  PresignMethod,
+  PresignRequest,
+  PresignedRequest,
+} from './store/presign-request.js';
 export { R2BindingStore } from './store/r2.js';
 export type {
   R2BindingConditional,

@@ -10,3 +10,6 @@ import '../../test/helpers/s3rver.js';
 
 export { exampleRecords, importExamples } from './examples.js';
 export type { ExampleRecord, ImportResult, ImportTarget } from './examples.js';
+export { SIGNER_PATH, demoSignerMiddleware } from './demo-signer.js';
+export type { DemoSignerSettings } from './demo-signer.js';
+export { NoDB, S3Store } from '../../src/index.js';

@@ -1,12 +1,12 @@
 /**
  * The demo's dev stack: s3rver with the webhook examples imported, and Vite
- * serving demo/. Used by `npm start` (scripts/start.mjs) and by the Playwright
- * tests (e2e/global-setup.ts).
+ * serving demo/ with /config.json and a signer at /sign. Used by `npm start`
+ * (scripts/start.mjs); the Playwright tests (e2e/global-setup.ts) start the
+ * same data with startDemoData and serve the built page.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
-import { configEndpoint } from './config-endpoint.mjs';
+import { startDemoServer } from './demo-server.mjs';
 import { importTypeScript } from './load-typescript.mjs';
 import { S3RVER_CREDENTIALS, startS3rver } from './s3rver.mjs';
 
@@ -21,21 +21,13 @@ export function hasLegacyOpenssl() {
 }
 
 /**
- * Starts s3rver with its objects in `dataDir`, imports the examples that are
- * not stored yet, then starts Vite. Port 0 picks a free port, and a taken
- * port falls back to a free one. `log` receives progress lines.
- *
- * Returns { url, endpoint, bucket, credentials, imported, kept, stop }, where
- * `url` is the demo page and stop() closes both servers (calling it again
- * returns the same promise).
+ * Starts s3rver with its objects in `dataDir` and imports the examples that
+ * are not stored yet. Port 0 picks a free port, and a taken port falls back
+ * to a free one. Returns { entry, endpoint, bucket, credentials, imported,
+ * kept, stop }, where `entry` is the dev stack's TypeScript module
+ * (node-entry.ts) and stop() closes s3rver.
  */
-export async function startDevStack({
-  dataDir,
-  s3Port = 4568,
-  webPort = 5173,
-  log = () => {},
-  viteLogLevel = 'warn',
-}) {
+export async function startDemoData({ dataDir, s3Port = 4568, log = () => {} }) {
   if (!hasLegacyOpenssl()) {
     // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 20
     // keeps in OpenSSL's legacy provider: every truncated listing would be a 500.
@@ -45,48 +37,60 @@ export async function startDevStack({
     );
   }
   if (typeof dataDir !== 'string' || dataDir === '') {
-    throw new Error(`startDevStack needs a dataDir for s3rver's objects; got ${JSON.stringify(dataDir)}.`);
+    throw new Error(`startDemoData needs a dataDir for s3rver's objects; got ${JSON.stringify(dataDir)}.`);
   }
 
-  const { importExamples } = await importTypeScript(join(root, 'scripts', 'dev', 'node-entry.ts'));
+  const entry = await importTypeScript(join(root, 'scripts', 'dev', 'node-entry.ts'));
   const s3 = await startS3rver({ directory: dataDir, bucket: DEMO_BUCKET, port: s3Port });
   log(`s3rver is listening on ${s3.endpoint}, with its data in ${dataDir}`);
 
   const settings = { endpoint: s3.endpoint, bucket: DEMO_BUCKET, credentials: { ...S3RVER_CREDENTIALS } };
-  let vite;
   let counts;
   try {
     log('Importing the GitHub webhook examples through NoDB...');
-    counts = await importExamples(settings);
-
-    vite = await createServer({
-      configFile: join(root, 'vite.config.ts'),
-      server: { port: webPort },
-      plugins: [configEndpoint(settings)],
-      logLevel: viteLogLevel,
-    });
-    await vite.listen();
+    counts = await entry.importExamples(settings);
   } catch (error) {
-    await vite?.close();
     await s3.stop();
     throw error;
   }
+  return { entry, ...settings, ...counts, stop: () => s3.stop() };
+}
 
-  const url = vite.resolvedUrls?.local[0];
-  if (url === undefined) {
-    await vite.close();
-    await s3.stop();
-    throw new Error('Vite started but reported no local URL.');
+/**
+ * Starts s3rver with the examples (see startDemoData), then the Vite dev
+ * server, which also serves the connection settings at /config.json and a
+ * signer for the bucket's records at /sign.
+ *
+ * Returns { url, signerUrl, endpoint, bucket, credentials, imported, kept,
+ * stop }, where `url` is the demo page and stop() closes both servers
+ * (calling it again returns the same promise).
+ */
+export async function startDevStack({ dataDir, s3Port = 4568, webPort = 5173, log = () => {}, viteLogLevel = 'warn' }) {
+  const { entry, stop: stopData, ...data } = await startDemoData({ dataDir, s3Port, log });
+  const settings = { endpoint: data.endpoint, bucket: data.bucket, credentials: data.credentials };
+
+  let web;
+  try {
+    web = await startDemoServer({
+      mode: 'dev',
+      port: webPort,
+      config: settings,
+      signer: entry.demoSignerMiddleware(settings),
+      logLevel: viteLogLevel,
+    });
+  } catch (error) {
+    await stopData();
+    throw error;
   }
 
   let stopped;
   const stop = () => {
-    stopped ??= Promise.allSettled([vite.close(), s3.stop()]).then((results) => {
+    stopped ??= Promise.allSettled([web.close(), stopData()]).then((results) => {
       const failure = results.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
     });
     return stopped;
   };
 
-  return { url, ...settings, ...counts, stop };
+  return { url: web.url, signerUrl: new URL(entry.SIGNER_PATH, web.url).href, ...data, stop };
 }

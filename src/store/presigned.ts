@@ -1,0 +1,396 @@
+/**
+ * An ObjectStore for clients without credentials, such as browser apps: for
+ * every request it requests a presigned URL from a signer and calls it with
+ * fetch. The signer is a function of the app or a signer endpoint (see
+ * createSigner in nodb/signer), which decides what each client may do.
+ */
+import {
+  AccessDeniedError,
+  BucketNotFoundError,
+  ConflictError,
+  InvalidOptionsError,
+  NetworkError,
+  NoDBError,
+  ProtocolError,
+  TimeoutError,
+} from '../errors.js';
+import { type Attempt, isUnanswered, parseRetryAfter, resolveRetryOptions, RETRYABLE_STATUSES, type RetryOptions, withRetry } from '../retry.js';
+import { etagValue, quoteEtag, sameEtag } from './etag.js';
+import { listAllPages } from './list.js';
+import { checkMetadata } from './metadata.js';
+import { WRITE_ID_METADATA, readDate, readMetadata } from './object-headers.js';
+import { type SignContext, SignerClient, type SignerHeaders } from './presign-client.js';
+import { type PresignFunction, type PresignRequest, httpMethodOf } from './presign-request.js';
+import type { ObjectRequest } from './s3.js';
+import type { S3Hooks, S3Response } from './s3-transport.js';
+import { parseListPage } from './s3-xml.js';
+import type {
+  DeleteOptions,
+  GetOptions,
+  ListOptions,
+  ListPage,
+  ListPageOptions,
+  ObjectHead,
+  ObjectInfo,
+  ObjectStore,
+  PutOptions,
+  StoredObject,
+  Unmodified,
+} from './types.js';
+
+export interface PresignedStoreOptions {
+  /**
+   * Source of presigned URLs: a function of the app, or the URL of a signer
+   * endpoint that responds to a JSON POST, such as `/sign` in a browser.
+   */
+  signer: string | PresignFunction;
+  /** Bucket name, for messages and error details only: the signer decides where URLs point. */
+  bucket?: string;
+  /** Seconds each URL should stay valid; the signer may shorten it. @default 60 */
+  expiresIn?: number;
+  /**
+   * Headers sent to a signer endpoint with each request, such as the
+   * Authorization header of the app's session, or a function that returns
+   * them. @default none
+   */
+  signerHeaders?: SignerHeaders;
+  /**
+   * fetch's credentials mode for a signer endpoint: `'include'` sends cookies
+   * to a signer on another origin. @default fetch's own, 'same-origin'
+   */
+  signerCredentials?: RequestCredentials;
+  /** fetch implementation, for the signer endpoint and the presigned URLs. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Retry policy; every attempt requests a new URL from the signer. @default see RETRY_DEFAULTS */
+  retry?: RetryOptions;
+  /** Callbacks before each request, before each retry and after each response. */
+  hooks?: S3Hooks;
+}
+
+const DEFAULT_EXPIRES_IN = 60;
+const MAX_PAGE_SIZE = 1000;
+
+/** Headers, body and options of one presigned call, besides its URL. */
+interface CallInit {
+  key: string | undefined;
+  headers: Headers;
+  body?: Uint8Array | undefined;
+  signal?: AbortSignal | undefined;
+  absentOn404?: boolean | undefined;
+  /** Set to true when an attempt that got no answer is retried: it may have been applied. */
+  unanswered?: { value: boolean } | undefined;
+}
+
+export class PresignedStore implements ObjectStore {
+  readonly description: string;
+  readonly bucket: string | undefined;
+
+  readonly #signer: SignerClient;
+  readonly #fetch: typeof fetch;
+  readonly #retry: Required<RetryOptions>;
+  readonly #hooks: S3Hooks;
+  readonly #expiresIn: number;
+  /** Retry-After of failed responses, kept beside the error they produced. */
+  readonly #retryAfter = new WeakMap<object, number>();
+  /** Set once the server has shown that it only accepts unquoted If-Match ETags. */
+  #unquotedIfMatch = false;
+  /** Set once a request has shown that the bucket exists, or that this check cannot be made. */
+  #bucketChecked = false;
+
+  constructor(options: PresignedStoreOptions) {
+    const expiresIn = options?.expiresIn ?? DEFAULT_EXPIRES_IN;
+    if (!Number.isInteger(expiresIn) || expiresIn < 1) {
+      throw new InvalidOptionsError(`expiresIn must be a whole number of seconds from 1, not ${JSON.stringify(expiresIn)}.`);
+    }
+    if (options.bucket !== undefined && (typeof options.bucket !== 'string' || options.bucket === '')) {
+      throw new InvalidOptionsError(`bucket must be a bucket name or left out, not ${JSON.stringify(options.bucket)}.`);
+    }
+
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#signer = new SignerClient({
+      signer: options.signer,
+      fetch: this.#fetch,
+      headers: options.signerHeaders,
+      credentials: options.signerCredentials,
+    });
+    this.#retry = resolveRetryOptions(options.retry);
+    this.#hooks = options.hooks ?? {};
+    this.#expiresIn = expiresIn;
+    this.bucket = options.bucket;
+    this.description =
+      options.bucket === undefined ? `presigned URLs from ${this.#signer.description}` : `bucket "${options.bucket}" through ${this.#signer.description}`;
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject | Unmodified | null> {
+    const headers = new Headers();
+    if (options.ifNoneMatch !== undefined) headers.set('if-none-match', quoteEtag(options.ifNoneMatch));
+
+    const response = await this.#send({ method: 'GET', key, headers, signal: options.signal, absentOn404: true });
+    if (response.status === 404) return null;
+
+    const etag = response.headers.get('etag') ?? '';
+    if (response.status === 304) return { modified: false, key, etag: etag || quoteEtag(options.ifNoneMatch ?? '') };
+
+    return {
+      modified: true,
+      key,
+      body: response.body,
+      etag,
+      metadata: readMetadata(response.headers),
+      lastModified: readDate(response.headers.get('last-modified')),
+      contentType: response.headers.get('content-type') ?? undefined,
+    };
+  }
+
+  async head(key: string, options: { signal?: AbortSignal } = {}): Promise<ObjectHead | null> {
+    const response = await this.#send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
+    if (response.status === 404) {
+      await this.#checkBucketExists(key, options.signal);
+      return null;
+    }
+
+    return {
+      key,
+      etag: response.headers.get('etag') ?? '',
+      size: Number(response.headers.get('content-length') ?? '0'),
+      metadata: readMetadata(response.headers),
+      lastModified: readDate(response.headers.get('last-modified')),
+      contentType: response.headers.get('content-type') ?? undefined,
+    };
+  }
+
+  async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
+    checkMetadata(options.metadata, key);
+    const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
+    const writeId = conditional ? crypto.randomUUID() : undefined;
+
+    // Every header here is signed into the URL, so the server rejects the
+    // request if any of them is dropped or changed on the way.
+    const headers = new Headers({ 'content-type': options.contentType ?? 'application/octet-stream' });
+    for (const [name, value] of Object.entries(options.metadata ?? {})) headers.set(`x-amz-meta-${name}`, value);
+    if (writeId) headers.set(`x-amz-meta-${WRITE_ID_METADATA}`, writeId);
+    if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
+    if (options.ifMatch !== undefined) headers.set('if-match', this.#ifMatchValue(options.ifMatch));
+
+    const unanswered = { value: false };
+    let response: S3Response;
+    try {
+      response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal, unanswered });
+    } catch (error) {
+      if (!conditional) throw error;
+      // The same resolution as S3Store's: a repeat that met its own write,
+      // Ceph RGW's quoted If-Match, and AWS's 404 for If-Match on a missing key.
+      const { resolveConditionalFailure } = await import('./s3-conditional.js');
+      response = await resolveConditionalFailure(error, {
+        key,
+        writeId: writeId!,
+        unanswered: unanswered.value,
+        headers,
+        body,
+        options,
+        description: this.description,
+        bucket: this.bucket ?? '',
+        send: (request) => this.#send(request),
+        switchToUnquotedIfMatch: () => {
+          if (this.#unquotedIfMatch) return false;
+          this.#unquotedIfMatch = true;
+          return true;
+        },
+      });
+    }
+
+    const etag = response.headers.get('etag');
+    if (etag === null) {
+      // Browsers hide response headers that the bucket's CORS rule does not expose.
+      throw new ProtocolError(
+        `The PUT of "${key}" to ${this.description} succeeded, but its response has no readable ETag. ` +
+          `If this runs in a browser, the bucket's CORS rule must expose the ETag header.`,
+        { key, bucket: this.bucket },
+      );
+    }
+    return { etag };
+  }
+
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
+    const headers = new Headers();
+
+    if (options.ifMatch !== undefined) {
+      // Ceph RGW 16 ignores If-Match on DELETE, so check the ETag first as well.
+      // NOTE: on such servers a write between this HEAD and the DELETE is lost.
+      const current = await this.head(key, { signal: options.signal });
+      if (current === null || !sameEtag(current.etag, options.ifMatch)) {
+        throw new ConflictError(
+          `The delete of "${key}" in ${this.description} was skipped: its ETag is no longer ${options.ifMatch}.`,
+          { key, bucket: this.bucket, status: 412, s3Code: 'PreconditionFailed' },
+        );
+      }
+      headers.set('if-match', this.#ifMatchValue(options.ifMatch));
+    }
+
+    await this.#send({ method: 'DELETE', key, headers, signal: options.signal, absentOn404: true });
+  }
+
+  async listPage(options: ListPageOptions = {}): Promise<ListPage> {
+    const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    if (!Number.isInteger(pageSize) || pageSize < 1) {
+      throw new InvalidOptionsError(`pageSize must be an integer from 1 to 1000, not ${options.pageSize}.`);
+    }
+
+    const list: PresignRequest['list'] = { maxKeys: pageSize };
+    if (options.prefix) list.prefix = options.prefix;
+    if (options.startAfter) list.startAfter = options.startAfter;
+    if (options.continuationToken) list.continuationToken = options.continuationToken;
+
+    const response = await this.#call(
+      { method: 'LIST', list, headers: {} },
+      { key: undefined, headers: new Headers(), signal: options.signal },
+    );
+    return parseListPage(new TextDecoder().decode(response.body), this.description);
+  }
+
+  list(options: ListOptions = {}): AsyncIterable<ObjectInfo> {
+    return listAllPages((page) => this.listPage(page), options, this.description);
+  }
+
+  /** Sends a request on one object; the shape matches S3Store's, for s3-conditional.ts. */
+  #send(request: ObjectRequest): Promise<S3Response> {
+    const headers = new Headers(request.headers);
+    const signed: Record<string, string> = {};
+    headers.forEach((value, name) => {
+      signed[name] = value;
+    });
+
+    return this.#call(
+      { method: request.method, key: request.key, headers: signed },
+      {
+        key: request.key,
+        headers,
+        body: request.body,
+        signal: request.signal,
+        absentOn404: request.absentOn404,
+        unanswered: request.unanswered,
+      },
+    );
+  }
+
+  /** Makes one presigned call with retries, requesting a new URL from the signer on every attempt. */
+  #call(presign: PresignRequest, init: CallInit): Promise<S3Response> {
+    const target = presign.method === 'LIST' ? 'a listing' : JSON.stringify(presign.key);
+    return withRetry((attempt) => this.#attempt(presign, init, attempt), {
+      policy: this.#retry,
+      signal: init.signal,
+      describe: `${presign.method} ${target} through ${this.#signer.description}`,
+      isRetryable,
+      retryAfterMs: (error) =>
+        this.#signer.retryAfterMs(error) ?? (typeof error === 'object' && error ? this.#retryAfter.get(error) : undefined),
+      beforeRetry: (event) => {
+        if (init.unanswered && isUnanswered(event.error)) init.unanswered.value = true;
+        this.#hooks.beforeRetry?.({ ...event, method: httpMethodOf(presign.method), key: init.key });
+      },
+    });
+  }
+
+  async #attempt(presign: PresignRequest, init: CallInit, attempt: Attempt): Promise<S3Response> {
+    const context: SignContext = { key: init.key, bucket: this.bucket };
+    const signed = await this.#signer.sign({ ...presign, expiresIn: this.#expiresIn }, attempt.signal, context);
+
+    const method = httpMethodOf(presign.method);
+    const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(signed.headers ?? {})) headers.set(name, value);
+
+    this.#hooks.beforeRequest?.({ method, url: signed.url, key: init.key, attempt: attempt.number });
+    const started = Date.now();
+    const errorContext = { method, key: init.key, bucket: this.bucket, url: signed.url };
+
+    let response: Response;
+    try {
+      response = await this.#fetch(signed.url, {
+        method,
+        headers,
+        body: init.body ? new Uint8Array(init.body) : undefined,
+        signal: attempt.signal,
+        // A URL signed within the same second as an earlier one is identical
+        // to it, and a browser could serve it from its HTTP cache.
+        cache: 'no-store',
+        // A redirect would send the request, or its body, to another server.
+        redirect: 'manual',
+      });
+    } catch (error) {
+      if (attempt.signal.aborted) throw attempt.signal.reason;
+      const { presignedNetworkError } = await import('./presigned-errors.js');
+      throw presignedNetworkError(error, errorContext);
+    }
+
+    // Read the whole body inside the attempt, so its timeout covers a slow body too.
+    let body: Uint8Array;
+    try {
+      body = method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      if (attempt.signal.aborted) throw attempt.signal.reason;
+      throw new NetworkError(
+        `${method} through a presigned URL failed while reading the response body. ` +
+          `Check the network between this client and the server.`,
+        { key: init.key, bucket: this.bucket, cause: error },
+      );
+    } finally {
+      // Not awaited: cancelling a teed body resolves only once every branch is cancelled.
+      if (method === 'HEAD') response.body?.cancel().catch(() => undefined);
+    }
+
+    this.#hooks.afterResponse?.({
+      method,
+      url: signed.url,
+      key: init.key,
+      status: response.status,
+      attempt: attempt.number,
+      durationMs: Date.now() - started,
+    });
+
+    if ((response.status >= 200 && response.status < 300) || response.status === 304) {
+      this.#bucketChecked = true;
+      return { status: response.status, headers: response.headers, body };
+    }
+
+    const bodyText = new TextDecoder().decode(body);
+    if (response.status === 404 && init.absentOn404 && !bodyText.includes('<Code>NoSuchBucket</Code>')) {
+      return { status: response.status, headers: response.headers, body };
+    }
+
+    // Redirects, which are not followed, land here too (browsers report them as status 0).
+    const { presignedErrorFromResponse } = await import('./presigned-errors.js');
+    const error = presignedErrorFromResponse(response.status, response.headers, bodyText, errorContext);
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    if (retryAfter !== undefined) this.#retryAfter.set(error, retryAfter);
+    throw error;
+  }
+
+  /**
+   * A HEAD returns 404 without a body for a missing key and a missing bucket
+   * alike. The signer may not sign requests on the bucket itself, so after
+   * the first such 404 this GETs the same key once per store: the body of its
+   * 404 names NoSuchBucket, which becomes a BucketNotFoundError. A signer that
+   * refuses the GET leaves the question open, and the key counts as absent.
+   */
+  async #checkBucketExists(key: string, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#bucketChecked) return;
+    try {
+      await this.#send({ method: 'GET', key, signal, absentOn404: true });
+    } catch (error) {
+      if (BucketNotFoundError.is(error)) throw error;
+      if (signal?.aborted) throw signal.reason;
+      if (!AccessDeniedError.is(error) && !InvalidOptionsError.is(error)) throw error;
+    }
+    this.#bucketChecked = true;
+  }
+
+  #ifMatchValue(etag: string): string {
+    return this.#unquotedIfMatch ? etagValue(etag) : quoteEtag(etag);
+  }
+}
+
+/** Network failures, timeouts, throttling and transient server errors are worth another attempt. */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof NetworkError || error instanceof TimeoutError) return true;
+  return error instanceof NoDBError && error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
+}
+

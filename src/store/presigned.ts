@@ -7,21 +7,18 @@
 import {
   AccessDeniedError,
   BucketNotFoundError,
-  ConflictError,
   InvalidOptionsError,
   NetworkError,
   NoDBError,
-  ProtocolError,
   TimeoutError,
 } from '../errors.js';
 import { type Attempt, isUnanswered, parseRetryAfter, resolveRetryOptions, RETRYABLE_STATUSES, type RetryOptions, withRetry } from '../retry.js';
-import { etagValue, quoteEtag, sameEtag } from './etag.js';
+import { quoteEtag } from './etag.js';
 import { listAllPages } from './list.js';
-import { checkMetadata } from './metadata.js';
-import { WRITE_ID_METADATA, readDate, readMetadata } from './object-headers.js';
+import { readDate, readMetadata } from './object-headers.js';
 import { type SignContext, SignerClient, type SignerHeaders } from './presign-client.js';
 import { type PresignFunction, type PresignRequest, httpMethodOf } from './presign-request.js';
-import type { ObjectRequest } from './s3.js';
+import { IfMatchForm, type ObjectRequest, type ObjectWriter, deleteObject, putObject } from './s3-writes.js';
 import type { S3Hooks, S3Response } from './s3-transport.js';
 import { parseListPage } from './s3-xml.js';
 import type {
@@ -92,10 +89,10 @@ export class PresignedStore implements ObjectStore {
   readonly #expiresIn: number;
   /** Retry-After of failed responses, kept beside the error they produced. */
   readonly #retryAfter = new WeakMap<object, number>();
-  /** Set once the server has shown that it only accepts unquoted If-Match ETags. */
-  #unquotedIfMatch = false;
   /** Set once a request has shown that the bucket exists, or that this check cannot be made. */
   #bucketChecked = false;
+  /** Puts and deletes, shared with S3Store. */
+  readonly #writer: ObjectWriter;
 
   constructor(options: PresignedStoreOptions) {
     const expiresIn = options?.expiresIn ?? DEFAULT_EXPIRES_IN;
@@ -119,6 +116,13 @@ export class PresignedStore implements ObjectStore {
     this.bucket = options.bucket;
     this.description =
       options.bucket === undefined ? `presigned URLs from ${this.#signer.description}` : `bucket "${options.bucket}" through ${this.#signer.description}`;
+    this.#writer = {
+      description: this.description,
+      bucket: this.bucket,
+      ifMatch: new IfMatchForm(),
+      send: (request) => this.#send(request),
+      head: (key, headOptions) => this.head(key, headOptions),
+    };
   }
 
   async get(key: string, options: GetOptions = {}): Promise<StoredObject | Unmodified | null> {
@@ -160,74 +164,11 @@ export class PresignedStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
-    checkMetadata(options.metadata, key);
-    const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
-    const writeId = conditional ? crypto.randomUUID() : undefined;
-
-    // Every header here is signed into the URL, so the server rejects the
-    // request if any of them is dropped or changed on the way.
-    const headers = new Headers({ 'content-type': options.contentType ?? 'application/octet-stream' });
-    for (const [name, value] of Object.entries(options.metadata ?? {})) headers.set(`x-amz-meta-${name}`, value);
-    if (writeId) headers.set(`x-amz-meta-${WRITE_ID_METADATA}`, writeId);
-    if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
-    if (options.ifMatch !== undefined) headers.set('if-match', this.#ifMatchValue(options.ifMatch));
-
-    const unanswered = { value: false };
-    let response: S3Response;
-    try {
-      response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal, unanswered });
-    } catch (error) {
-      if (!conditional) throw error;
-      // The same resolution as S3Store's: a repeat that met its own write,
-      // Ceph RGW's quoted If-Match, and AWS's 404 for If-Match on a missing key.
-      const { resolveConditionalFailure } = await import('./s3-conditional.js');
-      response = await resolveConditionalFailure(error, {
-        key,
-        writeId: writeId!,
-        unanswered: unanswered.value,
-        headers,
-        body,
-        options,
-        description: this.description,
-        bucket: this.bucket ?? '',
-        send: (request) => this.#send(request),
-        switchToUnquotedIfMatch: () => {
-          if (this.#unquotedIfMatch) return false;
-          this.#unquotedIfMatch = true;
-          return true;
-        },
-      });
-    }
-
-    const etag = response.headers.get('etag');
-    if (etag === null) {
-      // Browsers hide response headers that the bucket's CORS rule does not expose.
-      throw new ProtocolError(
-        `The PUT of "${key}" to ${this.description} succeeded, but its response has no readable ETag. ` +
-          `If this runs in a browser, the bucket's CORS rule must expose the ETag header.`,
-        { key, bucket: this.bucket },
-      );
-    }
-    return { etag };
+    return putObject(this.#writer, key, body, options);
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
-    const headers = new Headers();
-
-    if (options.ifMatch !== undefined) {
-      // Ceph RGW 16 ignores If-Match on DELETE, so check the ETag first as well.
-      // NOTE: on such servers a write between this HEAD and the DELETE is lost.
-      const current = await this.head(key, { signal: options.signal });
-      if (current === null || !sameEtag(current.etag, options.ifMatch)) {
-        throw new ConflictError(
-          `The delete of "${key}" in ${this.description} was skipped: its ETag is no longer ${options.ifMatch}.`,
-          { key, bucket: this.bucket, status: 412, s3Code: 'PreconditionFailed' },
-        );
-      }
-      headers.set('if-match', this.#ifMatchValue(options.ifMatch));
-    }
-
-    await this.#send({ method: 'DELETE', key, headers, signal: options.signal, absentOn404: true });
+    return deleteObject(this.#writer, key, options);
   }
 
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
@@ -383,9 +324,6 @@ export class PresignedStore implements ObjectStore {
     this.#bucketChecked = true;
   }
 
-  #ifMatchValue(etag: string): string {
-    return this.#unquotedIfMatch ? etagValue(etag) : quoteEtag(etag);
-  }
 }
 
 /** Network failures, timeouts, throttling and transient server errors are worth another attempt. */

@@ -2,13 +2,13 @@
  * An ObjectStore over the S3 REST API, through `fetch` and aws4fetch's SigV4
  * signer: AWS S3, Cloudflare R2, MinIO, Ceph RGW and other compatible servers.
  */
-import { BucketNotFoundError, ConflictError, InvalidOptionsError, ProtocolError } from '../errors.js';
+import { BucketNotFoundError, InvalidOptionsError } from '../errors.js';
 import { type RetryOptions, resolveRetryOptions } from '../retry.js';
-import { etagValue, quoteEtag, sameEtag } from './etag.js';
+import { quoteEtag } from './etag.js';
 import { listAllPages } from './list.js';
-import { WRITE_ID_METADATA, readDate, readMetadata } from './object-headers.js';
-import { checkMetadata } from './metadata.js';
-import { type Credentials, type S3Hooks, type S3Request, type S3Response, S3Transport } from './s3-transport.js';
+import { IfMatchForm, type ObjectRequest, type ObjectWriter, deleteObject, putObject } from './s3-writes.js';
+import { readDate, readMetadata } from './object-headers.js';
+import { type Credentials, type S3Hooks, type S3Response, S3Transport } from './s3-transport.js';
 import type { CorsOptions } from './s3-bucket.js';
 import { parseListPage } from './s3-xml.js';
 import type {
@@ -70,11 +70,6 @@ export interface PresignOptions {
   headers?: Record<string, string>;
 }
 
-
-
-/** A request on one object: the store derives its URL from the key. */
-export type ObjectRequest = Omit<S3Request, 'url'> & { key: string };
-
 export class S3Store implements ObjectStore {
   readonly description: string;
   readonly bucket: string;
@@ -85,10 +80,10 @@ export class S3Store implements ObjectStore {
   readonly #transport: S3Transport;
   /** URL of the bucket itself: path-style for custom endpoints, virtual-hosted on AWS. */
   readonly #bucketUrl: string;
-  /** Set once the server has shown that it only accepts unquoted If-Match ETags. */
-  #unquotedIfMatch = false;
   /** Set once a request has shown that the bucket exists. */
   #bucketSeen = false;
+  /** Puts and deletes, shared with PresignedStore. */
+  readonly #writer: ObjectWriter;
 
   constructor(options: S3StoreOptions) {
     checkOptions(options);
@@ -108,6 +103,13 @@ export class S3Store implements ObjectStore {
     }
 
     this.description = `bucket "${this.bucket}" at ${this.endpoint}`;
+    this.#writer = {
+      description: this.description,
+      bucket: this.bucket,
+      ifMatch: new IfMatchForm(),
+      send: (request) => this.#send(request),
+      head: (key, headOptions) => this.head(key, headOptions),
+    };
     this.#transport = new S3Transport({
       credentials: options.credentials,
       region: this.region,
@@ -159,73 +161,11 @@ export class S3Store implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
-    checkMetadata(options.metadata, key);
-    const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
-    const writeId = conditional ? crypto.randomUUID() : undefined;
-
-    const headers = new Headers({ 'content-type': options.contentType ?? 'application/octet-stream' });
-    for (const [name, value] of Object.entries(options.metadata ?? {})) headers.set(`x-amz-meta-${name}`, value);
-    if (writeId) headers.set(`x-amz-meta-${WRITE_ID_METADATA}`, writeId);
-    if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
-    if (options.ifMatch !== undefined) headers.set('if-match', this.#ifMatchValue(options.ifMatch));
-
-    const unanswered = { value: false };
-    let response: S3Response;
-    try {
-      response = await this.#send({ method: 'PUT', key, headers, body, signal: options.signal, unanswered });
-    } catch (error) {
-      if (!conditional) throw error;
-      // Loaded on this rare path only, to keep it out of the core bundle.
-      const { resolveConditionalFailure } = await import('./s3-conditional.js');
-      response = await resolveConditionalFailure(error, {
-        key,
-        writeId: writeId!,
-        unanswered: unanswered.value,
-        headers,
-        body,
-        options,
-        description: this.description,
-        bucket: this.bucket,
-        send: (request) => this.#send(request),
-        switchToUnquotedIfMatch: () => {
-          if (this.#unquotedIfMatch) return false;
-          this.#unquotedIfMatch = true;
-          return true;
-        },
-      });
-    }
-
-    const etag = response.headers.get('etag');
-    if (etag === null) {
-      // Browsers hide response headers that the bucket's CORS rule does not expose.
-      throw new ProtocolError(
-        `The PUT of "${key}" to ${this.description} succeeded, but its response has no readable ETag. ` +
-          `If this runs in a browser, the bucket's CORS rule must expose the ETag header.`,
-        { key, bucket: this.bucket },
-      );
-    }
-    return { etag };
+    return putObject(this.#writer, key, body, options);
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
-    const headers = new Headers();
-
-    if (options.ifMatch !== undefined) {
-      // Ceph RGW 16 ignores If-Match on DELETE, so check the ETag first as well.
-      // NOTE: on such servers a write between this HEAD and the DELETE is lost;
-      // servers that honour the header (AWS) still reject that case atomically.
-      const current = await this.head(key, { signal: options.signal });
-      if (current === null || !sameEtag(current.etag, options.ifMatch)) {
-        throw new ConflictError(
-          `The delete of "${key}" in ${this.description} was skipped: its ETag is no longer ${options.ifMatch}.`,
-          { key, bucket: this.bucket, status: 412, s3Code: 'PreconditionFailed' },
-        );
-      }
-      headers.set('if-match', this.#ifMatchValue(options.ifMatch));
-    }
-
-    // S3 answers 204 whether or not the key existed; some servers answer 404.
-    await this.#send({ method: 'DELETE', key, headers, signal: options.signal, absentOn404: true });
+    return deleteObject(this.#writer, key, options);
   }
 
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
@@ -309,9 +249,6 @@ export class S3Store implements ObjectStore {
     this.#bucketSeen = true;
   }
 
-  #ifMatchValue(etag: string): string {
-    return this.#unquotedIfMatch ? etagValue(etag) : quoteEtag(etag);
-  }
 }
 
 /**

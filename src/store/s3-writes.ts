@@ -1,7 +1,7 @@
 /**
- * PUT and DELETE as every store that speaks the S3 REST API does them, in one
- * place: S3Store signs its requests and PresignedStore asks a signer for URLs,
- * but the headers they send and the way they read the answers are the same.
+ * PUT and DELETE for every store that speaks the S3 REST API, in one place.
+ * S3Store signs its requests and PresignedStore requests URLs from a signer,
+ * but the headers they send and the way they read responses are the same.
  */
 import { ConflictError, ProtocolError } from '../errors.js';
 import { etagValue, quoteEtag, sameEtag } from './etag.js';
@@ -32,7 +32,7 @@ export class IfMatchForm {
   }
 }
 
-/** What the shared writes need from a store. */
+/** The parts of a store that the shared writes use. */
 export interface ObjectWriter {
   readonly description: string;
   readonly bucket: string | undefined;
@@ -110,6 +110,6 @@ export async function deleteObject(writer: ObjectWriter, key: string, options: D
     headers.set('if-match', writer.ifMatch.value(options.ifMatch));
   }
 
-  // S3 answers 204 whether or not the key existed; some servers answer 404.
+  // S3 returns 204 whether or not the key existed; some servers return 404.
   await writer.send({ method: 'DELETE', key, headers, signal: options.signal, absentOn404: true });
 }

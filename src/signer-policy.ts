@@ -120,6 +120,8 @@ function checkMethod(value: unknown, policy: SignerPolicy): PresignMethod {
 function checkKey(value: unknown, prefix: string): string {
   if (typeof value !== 'string') throw invalid(`"key" must be a string, not ${JSON.stringify(value) ?? String(value)}.`);
   if (value === '') throw invalid('"key" must not be empty.');
+  // URLs resolve a path of "." or "..", which would sign the bucket or the account.
+  if (value === '.' || value === '..') throw invalid(`"key" must not be ${JSON.stringify(value)}: URLs resolve it.`);
   checkText(value, '"key"');
   if (encoder.encode(value).length > MAX_KEY_BYTES) {
     throw invalid(`"key" is longer than S3's limit of ${MAX_KEY_BYTES} bytes in UTF-8.`);
@@ -175,7 +177,7 @@ function checkHeaders(value: unknown, method: PresignMethod): Record<string, str
   for (const [rawName, headerValue] of Object.entries(value as Record<string, unknown>)) {
     const name = rawName.toLowerCase();
     if (!HEADER_NAME.test(name)) throw invalid(`${JSON.stringify(rawName)} is not a valid header name.`);
-    if (name in headers) throw invalid(`The header "${name}" appears twice.`);
+    if (Object.hasOwn(headers, name)) throw invalid(`The header "${name}" appears twice.`);
     if (typeof headerValue !== 'string' || !HEADER_VALUE.test(headerValue)) {
       throw invalid(`The value of header "${name}" must be printable ASCII text, not ${JSON.stringify(headerValue)}.`);
     }

@@ -68,7 +68,8 @@ export class SignerClient {
     context: SignContext,
   ): Promise<unknown> {
     try {
-      return await signer(request, { signal });
+      // A signer that ignores its signal must not hold the attempt past its timeout.
+      return await untilAborted(signer(request, { signal }), signal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (NoDBError.is(error)) throw error;
@@ -83,7 +84,8 @@ export class SignerClient {
   async #callEndpoint(url: URL, request: PresignRequest, signal: AbortSignal, context: SignContext): Promise<unknown> {
     const headers = new Headers(typeof this.#headers === 'function' ? await this.#headers() : this.#headers);
     headers.set('content-type', 'application/json');
-    const init: RequestInit = { method: 'POST', headers, body: JSON.stringify(request), signal };
+    // A redirect would post the request, with its keys and metadata, to another server.
+    const init: RequestInit = { method: 'POST', headers, body: JSON.stringify(request), signal, redirect: 'error' };
     // Set only when asked: workerd rejects the credentials field.
     if (this.#credentials !== undefined) init.credentials = this.#credentials;
 
@@ -91,7 +93,7 @@ export class SignerClient {
     let text: string;
     try {
       response = await this.#fetch(url.href, init);
-      text = await response.text();
+      text = await readBounded(response, MAX_SIGNER_RESPONSE_BYTES);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw new NetworkError(
@@ -211,4 +213,58 @@ function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
+}
+
+/** A signer's answer is one URL and a few headers; more than this is not a signer. */
+const MAX_SIGNER_RESPONSE_BYTES = 64 * 1024;
+
+/** Rejects with the signal's reason as soon as it aborts, whether or not `work` settles. */
+function untilAborted<T>(work: Promise<T> | T, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(work).then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Reads a response body as text, failing once it passes `maxBytes`. */
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > maxBytes || !response.body) {
+    await response.body?.cancel().catch(() => undefined);
+    if (declared > maxBytes) throw new RangeError(`the signer's response is ${declared} bytes, over ${maxBytes}`);
+    return '';
+  }
+
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new RangeError(`the signer's response is over ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(joined);
 }

@@ -236,8 +236,10 @@ export class PresignedStore implements ObjectStore {
     const signed = await this.#signer.sign({ ...presign, expiresIn: this.#expiresIn }, attempt.signal, context);
 
     const method = httpMethodOf(presign.method);
-    const headers = new Headers(init.headers);
-    for (const [name, value] of Object.entries(signed.headers ?? {})) headers.set(name, value);
+    // Headers from the signer add to the store's own but never replace them, so
+    // a signer cannot drop a condition or a write id.
+    const headers = new Headers(signed.headers ?? {});
+    new Headers(init.headers).forEach((value, name) => headers.set(name, value));
 
     this.#hooks.beforeRequest?.({ method, url: signed.url, key: init.key, attempt: attempt.number });
     const started = Date.now();

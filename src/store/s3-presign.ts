@@ -6,7 +6,7 @@
  */
 import { AwsV4Signer } from 'aws4fetch';
 import type { PresignListQuery } from './presign-request.js';
-import { type S3Store, encodeKey } from './s3.js';
+import { type S3Store, encodeRfc3986 } from './s3.js';
 import type { Credentials } from './s3-transport.js';
 
 export interface PresignSettings {
@@ -79,7 +79,7 @@ async function presign(
 }
 
 function formatQuery(params: Array<[string, string]>): string {
-  return params.map(([name, value]) => `${encodeKey(name)}=${encodeKey(value)}`).join('&');
+  return params.map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`).join('&');
 }
 
 /** Formats a time as SigV4's `YYYYMMDDTHHMMSSZ`. */

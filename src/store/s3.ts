@@ -183,7 +183,7 @@ export class S3Store implements ObjectStore {
     if (options.startAfter) query.push(['start-after', options.startAfter]);
     if (options.continuationToken) query.push(['continuation-token', options.continuationToken]);
 
-    const url = this.#bucketUrl + '?' + query.map(([name, value]) => `${encodeKey(name)}=${encodeKey(value)}`).join('&');
+    const url = this.#bucketUrl + '?' + query.map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`).join('&');
     const response = await this.#transport.send({ method: 'GET', url, key: undefined, signal: options.signal });
     return parseListPage(new TextDecoder().decode(response.body), this.description);
   }
@@ -258,7 +258,20 @@ export class S3Store implements ObjectStore {
  * literal `+` must never appear, as aws4fetch would sign it as a space.
  */
 export function encodeKey(key: string): string {
-  return encodeURIComponent(key).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase());
+  // URL parsers resolve a path segment of "." or ".." (encoded or not), which
+  // would turn the object's URL into the bucket's or the account's.
+  if (key === '.' || key === '..') {
+    throw new InvalidOptionsError(
+      `The key ${JSON.stringify(key)} cannot be addressed over HTTP, because URLs resolve it; use another key.`,
+      { key },
+    );
+  }
+  return encodeRfc3986(key);
+}
+
+/** Percent-encodes every character but RFC 3986's unreserved ones, for paths and query strings. */
+export function encodeRfc3986(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase());
 }
 
 function checkOptions(options: S3StoreOptions): void {

@@ -220,7 +220,11 @@ const MAX_SIGNER_RESPONSE_BYTES = 64 * 1024;
 
 /** Rejects with the signal's reason as soon as it aborts, whether or not `work` settles. */
 function untilAborted<T>(work: Promise<T> | T, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The signer's own rejection comes too late to matter, but must not go unhandled.
+    Promise.resolve(work).catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

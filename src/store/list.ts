@@ -2,7 +2,7 @@
  * Listing across pages, shared by every store so that each one only has to
  * read a single page.
  */
-import { ProtocolError } from '../errors.js';
+import { InvalidOptionsError, ProtocolError } from '../errors.js';
 import type { ListOptions, ListPage, ListPageOptions, ObjectInfo } from './types.js';
 
 /**
@@ -41,4 +41,16 @@ export async function* listAllPages(
     if (page.nextToken !== undefined) seenTokens.add(page.nextToken);
     continuationToken = page.nextToken;
   } while (continuationToken !== undefined);
+}
+
+/** S3's cap on keys per listing page. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** Returns the page size to request: 1,000 unless asked for fewer. Throws InvalidOptionsError. */
+export function resolvePageSize(pageSize: number | undefined): number {
+  const size = Math.min(pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (!Number.isInteger(size) || size < 1) {
+    throw new InvalidOptionsError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, not ${String(pageSize)}.`);
+  }
+  return size;
 }

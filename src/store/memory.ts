@@ -5,7 +5,7 @@
 import { ConflictError, InvalidOptionsError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
 import { sameEtag } from './etag.js';
-import { listAllPages } from './list.js';
+import { listAllPages, resolvePageSize } from './list.js';
 import { checkMetadata } from './metadata.js';
 import { compareKeys } from './order.js';
 import type {
@@ -31,8 +31,6 @@ interface Entry {
   lastModified: Date;
 }
 
-/** S3's cap on keys per listing page. */
-const MAX_PAGE_SIZE = 1000;
 
 export class MemoryStore implements ObjectStore {
   readonly description: string;
@@ -117,7 +115,7 @@ export class MemoryStore implements ObjectStore {
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
     options.signal?.throwIfAborted();
     const prefix = options.prefix ?? '';
-    const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    const pageSize = resolvePageSize(options.pageSize);
     const after = maxKey(options.startAfter, options.continuationToken);
 
     const objects: ObjectInfo[] = [];

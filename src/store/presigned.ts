@@ -13,12 +13,18 @@ import {
   TimeoutError,
 } from '../errors.js';
 import { type Attempt, isUnanswered, parseRetryAfter, resolveRetryOptions, RETRYABLE_STATUSES, type RetryOptions, withRetry } from '../retry.js';
-import { quoteEtag } from './etag.js';
-import { listAllPages } from './list.js';
-import { readDate, readMetadata } from './object-headers.js';
+import { listAllPages, resolvePageSize } from './list.js';
 import { type SignContext, SignerClient, type SignerHeaders } from './presign-client.js';
 import { type PresignFunction, type PresignRequest, httpMethodOf } from './presign-request.js';
-import { IfMatchForm, type ObjectRequest, type ObjectWriter, deleteObject, putObject } from './s3-writes.js';
+import {
+  IfMatchForm,
+  type ObjectRequest,
+  type ObjectWriter,
+  deleteObject,
+  getObject,
+  headFromResponse,
+  putObject,
+} from './s3-objects.js';
 import type { S3Hooks, S3Response } from './s3-transport.js';
 import { parseListPage } from './s3-xml.js';
 import type {
@@ -65,7 +71,6 @@ export interface PresignedStoreOptions {
 }
 
 const DEFAULT_EXPIRES_IN = 60;
-const MAX_PAGE_SIZE = 1000;
 
 /** Headers, body and options of one presigned call, besides its URL. */
 interface CallInit {
@@ -126,24 +131,7 @@ export class PresignedStore implements ObjectStore {
   }
 
   async get(key: string, options: GetOptions = {}): Promise<StoredObject | Unmodified | null> {
-    const headers = new Headers();
-    if (options.ifNoneMatch !== undefined) headers.set('if-none-match', quoteEtag(options.ifNoneMatch));
-
-    const response = await this.#send({ method: 'GET', key, headers, signal: options.signal, absentOn404: true });
-    if (response.status === 404) return null;
-
-    const etag = response.headers.get('etag') ?? '';
-    if (response.status === 304) return { modified: false, key, etag: etag || quoteEtag(options.ifNoneMatch ?? '') };
-
-    return {
-      modified: true,
-      key,
-      body: response.body,
-      etag,
-      metadata: readMetadata(response.headers),
-      lastModified: readDate(response.headers.get('last-modified')),
-      contentType: response.headers.get('content-type') ?? undefined,
-    };
+    return getObject(this.#writer, key, options);
   }
 
   async head(key: string, options: { signal?: AbortSignal } = {}): Promise<ObjectHead | null> {
@@ -153,14 +141,7 @@ export class PresignedStore implements ObjectStore {
       return null;
     }
 
-    return {
-      key,
-      etag: response.headers.get('etag') ?? '',
-      size: Number(response.headers.get('content-length') ?? '0'),
-      metadata: readMetadata(response.headers),
-      lastModified: readDate(response.headers.get('last-modified')),
-      contentType: response.headers.get('content-type') ?? undefined,
-    };
+    return headFromResponse(key, response);
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
@@ -172,10 +153,7 @@ export class PresignedStore implements ObjectStore {
   }
 
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
-    const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-    if (!Number.isInteger(pageSize) || pageSize < 1) {
-      throw new InvalidOptionsError(`pageSize must be an integer from 1 to 1000, not ${options.pageSize}.`);
-    }
+    const pageSize = resolvePageSize(options.pageSize);
 
     const list: PresignRequest['list'] = { maxKeys: pageSize };
     if (options.prefix) list.prefix = options.prefix;

@@ -8,7 +8,7 @@
  */
 import { ConflictError, InvalidOptionsError, NoDBError, ProtocolError, S3Error } from '../errors.js';
 import { etagValue, sameEtag } from './etag.js';
-import { listAllPages } from './list.js';
+import { listAllPages, resolvePageSize } from './list.js';
 import { checkMetadata } from './metadata.js';
 import type {
   DeleteOptions,
@@ -84,8 +84,6 @@ export interface R2BindingStoreOptions {
   name?: string;
 }
 
-/** R2's cap on keys per listing page. */
-const MAX_PAGE_SIZE = 1000;
 
 export class R2BindingStore implements ObjectStore {
   readonly description: string;
@@ -187,10 +185,7 @@ export class R2BindingStore implements ObjectStore {
 
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
     options.signal?.throwIfAborted();
-    const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-    if (!Number.isInteger(pageSize) || pageSize < 1) {
-      throw new InvalidOptionsError(`pageSize must be an integer from 1 to 1000, not ${options.pageSize}.`);
-    }
+    const pageSize = resolvePageSize(options.pageSize);
 
     const listOptions: R2BindingListOptions = { limit: pageSize };
     if (options.prefix) listOptions.prefix = options.prefix;

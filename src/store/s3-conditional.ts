@@ -15,7 +15,7 @@
 import { BucketNotFoundError, ConflictError, NoDBError, OutcomeUnknownError } from '../errors.js';
 import { etagValue, sameEtag } from './etag.js';
 import { WRITE_ID_METADATA } from './object-headers.js';
-import type { ObjectRequest } from './s3-writes.js';
+import type { ObjectRequest } from './s3-objects.js';
 import type { S3Response } from './s3-transport.js';
 import type { PutOptions } from './types.js';
 

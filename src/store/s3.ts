@@ -4,10 +4,16 @@
  */
 import { BucketNotFoundError, InvalidOptionsError } from '../errors.js';
 import { type RetryOptions, resolveRetryOptions } from '../retry.js';
-import { quoteEtag } from './etag.js';
-import { listAllPages } from './list.js';
-import { IfMatchForm, type ObjectRequest, type ObjectWriter, deleteObject, putObject } from './s3-writes.js';
-import { readDate, readMetadata } from './object-headers.js';
+import { listAllPages, resolvePageSize } from './list.js';
+import {
+  IfMatchForm,
+  type ObjectRequest,
+  type ObjectWriter,
+  deleteObject,
+  getObject,
+  headFromResponse,
+  putObject,
+} from './s3-objects.js';
 import { type Credentials, type S3Hooks, type S3Response, S3Transport } from './s3-transport.js';
 import type { CorsOptions } from './s3-bucket.js';
 import { parseListPage } from './s3-xml.js';
@@ -52,7 +58,6 @@ export interface S3StoreOptions {
   clockOffsetMs?: number;
 }
 
-const MAX_PAGE_SIZE = 1000;
 
 /** Largest clock correction accepted, one week: anything more is a broken clock, not skew. */
 const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600_000;
@@ -123,24 +128,7 @@ export class S3Store implements ObjectStore {
   }
 
   async get(key: string, options: GetOptions = {}): Promise<StoredObject | Unmodified | null> {
-    const headers = new Headers();
-    if (options.ifNoneMatch !== undefined) headers.set('if-none-match', quoteEtag(options.ifNoneMatch));
-
-    const response = await this.#send({ method: 'GET', key, headers, signal: options.signal, absentOn404: true });
-    if (response.status === 404) return null;
-
-    const etag = response.headers.get('etag') ?? '';
-    if (response.status === 304) return { modified: false, key, etag: etag || quoteEtag(options.ifNoneMatch ?? '') };
-
-    return {
-      modified: true,
-      key,
-      body: response.body,
-      etag,
-      metadata: readMetadata(response.headers),
-      lastModified: readDate(response.headers.get('last-modified')),
-      contentType: response.headers.get('content-type') ?? undefined,
-    };
+    return getObject(this.#writer, key, options);
   }
 
   async head(key: string, options: { signal?: AbortSignal } = {}): Promise<ObjectHead | null> {
@@ -150,14 +138,7 @@ export class S3Store implements ObjectStore {
       return null;
     }
 
-    return {
-      key,
-      etag: response.headers.get('etag') ?? '',
-      size: Number(response.headers.get('content-length') ?? '0'),
-      metadata: readMetadata(response.headers),
-      lastModified: readDate(response.headers.get('last-modified')),
-      contentType: response.headers.get('content-type') ?? undefined,
-    };
+    return headFromResponse(key, response);
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
@@ -169,10 +150,7 @@ export class S3Store implements ObjectStore {
   }
 
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
-    const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-    if (!Number.isInteger(pageSize) || pageSize < 1) {
-      throw new InvalidOptionsError(`pageSize must be an integer from 1 to 1000, not ${options.pageSize}.`);
-    }
+    const pageSize = resolvePageSize(options.pageSize);
 
     const query: Array<[string, string]> = [
       ['list-type', '2'],

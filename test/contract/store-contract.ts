@@ -226,6 +226,12 @@ export function storeContract(
       expect(after.objects.map((info) => info.key)).toEqual(keys.slice(2));
     });
 
+    it('invalid page size rejected', async () => {
+      for (const pageSize of [0, -1, 1.5, Number.NaN]) {
+        await expect(store.listPage({ pageSize }), String(pageSize)).rejects.toBeInstanceOf(InvalidOptionsError);
+      }
+    });
+
     it('list entries carry size and ETag', async () => {
       const prefix = scope();
       const { etag } = await store.put(prefix + 'sized', encoder.encode('abc'));

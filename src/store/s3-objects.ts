@@ -1,14 +1,14 @@
 /**
- * PUT and DELETE for every store that speaks the S3 REST API, in one place.
+ * Object requests for every store that speaks the S3 REST API, in one place.
  * S3Store signs its requests and PresignedStore requests URLs from a signer,
  * but the headers they send and the way they read responses are the same.
  */
 import { ConflictError, ProtocolError } from '../errors.js';
 import { etagValue, quoteEtag, sameEtag } from './etag.js';
 import { checkMetadata } from './metadata.js';
-import { WRITE_ID_METADATA } from './object-headers.js';
+import { WRITE_ID_METADATA, readDate, readMetadata } from './object-headers.js';
 import type { S3Request, S3Response } from './s3-transport.js';
-import type { DeleteOptions, ObjectHead, PutOptions } from './types.js';
+import type { DeleteOptions, GetOptions, ObjectHead, PutOptions, StoredObject, Unmodified } from './types.js';
 
 /** A request on one object: the store derives its URL from the key. */
 export type ObjectRequest = Omit<S3Request, 'url'> & { key: string };
@@ -32,13 +32,51 @@ export class IfMatchForm {
   }
 }
 
-/** The parts of a store that the shared writes use. */
+/** The parts of a store that the shared requests use. */
 export interface ObjectWriter {
   readonly description: string;
   readonly bucket: string | undefined;
   readonly ifMatch: IfMatchForm;
   send(request: ObjectRequest): Promise<S3Response>;
   head(key: string, options: { signal?: AbortSignal }): Promise<ObjectHead | null>;
+}
+
+/** Reads an object; null when absent, `Unmodified` when `ifNoneMatch` still matches. */
+export async function getObject(
+  writer: ObjectWriter,
+  key: string,
+  options: GetOptions,
+): Promise<StoredObject | Unmodified | null> {
+  const headers = new Headers();
+  if (options.ifNoneMatch !== undefined) headers.set('if-none-match', quoteEtag(options.ifNoneMatch));
+
+  const response = await writer.send({ method: 'GET', key, headers, signal: options.signal, absentOn404: true });
+  if (response.status === 404) return null;
+
+  const etag = response.headers.get('etag') ?? '';
+  if (response.status === 304) return { modified: false, key, etag: etag || quoteEtag(options.ifNoneMatch ?? '') };
+
+  return {
+    modified: true,
+    key,
+    body: response.body,
+    etag,
+    metadata: readMetadata(response.headers),
+    lastModified: readDate(response.headers.get('last-modified')),
+    contentType: response.headers.get('content-type') ?? undefined,
+  };
+}
+
+/** Reads an object's attributes from the headers of a successful HEAD. */
+export function headFromResponse(key: string, response: S3Response): ObjectHead {
+  return {
+    key,
+    etag: response.headers.get('etag') ?? '',
+    size: Number(response.headers.get('content-length') ?? '0'),
+    metadata: readMetadata(response.headers),
+    lastModified: readDate(response.headers.get('last-modified')),
+    contentType: response.headers.get('content-type') ?? undefined,
+  };
 }
 
 /** Writes an object, with the write id that lets a repeated conditional PUT recognise itself. */

@@ -4,14 +4,14 @@
  * ES module, and Node imports that file.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Bundles `entry` (a path relative to the repository root) and imports it.
+ * Bundles `entry` (absolute, or relative to the repository root) and imports it.
  *
  * Packages from node_modules stay external, so the bundle shares their module
  * instances with the caller: a patch to s3rver's classes made inside the
@@ -20,9 +20,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * once imported.
  */
 export async function importTypeScript(entry) {
-  const cacheDir = join(root, 'node_modules', '.cache', 'nodb-dev');
+  const cacheDir = join(root, 'node_modules', '.cache', 'nodb-typescript');
   await mkdir(cacheDir, { recursive: true });
-  const name = relative(root, entry).replace(/[^A-Za-z0-9]+/g, '-');
+  const name = relative(root, resolve(root, entry)).replace(/[^A-Za-z0-9]+/g, '-');
   const outfile = join(cacheDir, `${name}-${process.pid}-${Date.now()}.mjs`);
 
   await build({

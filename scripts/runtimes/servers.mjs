@@ -13,7 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { AwsClient } from 'aws4fetch';
 import { startRgw } from '../rgw/rgw.mjs';
-import { importTypeScript } from './load-typescript.mjs';
+import { importTypeScript } from '../dev/load-typescript.mjs';
 
 /** Environment variable that carries the targets' JSON to a runtime. */
 export const TARGETS_VARIABLE = 'NODB_RUNTIME_TARGETS';

@@ -100,7 +100,7 @@ export class BucketNotFoundError extends NoDBError {}
 /** The endpoint could not be reached: no response arrived. */
 export class NetworkError extends NoDBError {}
 
-/** The server answered in a way the S3 protocol does not allow. */
+/** The server responded in a way the S3 protocol does not allow. */
 export class ProtocolError extends NoDBError {}
 
 /** An attempt or the whole operation ran out of time. The caller's own abort is not this. */

@@ -77,7 +77,7 @@ export interface NoDBStoreOptions extends NoDBBaseOptions {
 
 export type NoDBOptions = NoDBS3Options | NoDBStoreOptions;
 
-/** What `save` wrote. */
+/** Result of `save`: where the record went and its metadata. */
 export interface SaveResult {
   /** Object key of the record. */
   key: string;
@@ -150,7 +150,7 @@ const LOCK_PREFIX = '.nodb-locks/';
 const HASHED_NAME_LENGTH = 64;
 
 export class NoDB<T = Record<string, unknown>> {
-  /** Where the records live. */
+  /** Store that holds the records. */
   readonly store: ObjectStore;
   readonly index: string;
   readonly prefix: string;
@@ -193,7 +193,7 @@ export class NoDB<T = Record<string, unknown>> {
 
   /**
    * Saves `obj` under its index field (or `options.index`), replacing any
-   * record with the same index unless `ifMatch` or `onlyIfNew` says otherwise.
+   * record with the same index, unless `ifMatch` or `onlyIfNew` is set.
    * Throws InvalidIndexError or EncodeError before anything is written, and
    * ConflictError when a condition fails, leaving the stored record as it was.
    */
@@ -228,7 +228,7 @@ export class NoDB<T = Record<string, unknown>> {
 
   /**
    * Reads the record for `index`, applies `change` to it (undefined when it
-   * does not exist) and saves the result only if nobody wrote in between.
+   * does not exist) and saves the result only if no other client wrote in between.
    * On a conflict it reads again and retries with jittered backoff. Needs a
    * server that enforces If-Match (AWS, R2, RGW, MinIO), not s3rver.
    */
@@ -296,7 +296,10 @@ export class NoDB<T = Record<string, unknown>> {
     const records: RecordInfo<T>[] = [];
     for await (const record of this.#allByKey(options)) records.push(record);
 
-    records.sort((a, b) => (a.dt < b.dt ? -1 : a.dt > b.dt ? 1 : a.key < b.key ? -1 : 1));
+    records.sort((a, b) => {
+      if (a.dt !== b.dt) return a.dt < b.dt ? -1 : 1;
+      return a.key < b.key ? -1 : 1;
+    });
     yield* records;
   }
 

@@ -1,5 +1,5 @@
 /**
- * S3 error responses to typed errors, with messages that say what to check.
+ * S3 error responses to typed errors, with messages that name what to check.
  */
 import {
   AccessDeniedError,
@@ -12,7 +12,7 @@ import {
 } from '../errors.js';
 import { parseErrorBody } from './s3-xml.js';
 
-/** What the failed request was doing, for the message. */
+/** Context of the failed request, for the message. */
 export interface RequestContext {
   method: string;
   bucket: string;

@@ -14,7 +14,7 @@ export interface S3ErrorBody {
   code: string | undefined;
   message: string | undefined;
   requestId: string | undefined;
-  /** Region a 301 or 400 response says the bucket lives in, when present. */
+  /** Region a 301 or 400 response names as the bucket's, when present. */
   region: string | undefined;
 }
 
@@ -57,7 +57,7 @@ export function parseErrorBody(xml: string): S3ErrorBody {
 
 /**
  * Parses a ListObjectsV2 result. Keys are URL-decoded only when the response
- * says `<EncodingType>url</EncodingType>`: servers that ignore the
+ * contains `<EncodingType>url</EncodingType>`, because servers that ignore the
  * `encoding-type` parameter return them as plain text.
  */
 export function parseListPage(xml: string, description: string): ListPage {
@@ -102,7 +102,7 @@ export function parseListPage(xml: string, description: string): ListPage {
 
   if (truncated && !nextToken) {
     throw new ProtocolError(
-      `The listing of ${description} says it is truncated but gives no continuation token, ` +
+      `The listing of ${description} is marked truncated but has no continuation token, ` +
         `so the remaining keys cannot be read. The server is not S3-compatible here.`,
     );
   }

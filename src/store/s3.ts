@@ -211,8 +211,8 @@ export class S3Store implements ObjectStore {
   }
 
   /**
-   * A HEAD answers 404 without a body for a missing key and a missing bucket
-   * alike, so after the first such 404 this asks about the bucket itself,
+   * A HEAD returns 404 without a body for a missing key and a missing bucket
+   * alike, so after the first such 404 this sends a HEAD on the bucket itself,
    * once per store, to raise BucketNotFoundError instead of reporting absent.
    */
   async #checkBucketExists(signal: AbortSignal | undefined): Promise<void> {
@@ -232,8 +232,8 @@ export class S3Store implements ObjectStore {
 /**
  * Encodes a key for the request path: every character but RFC 3986's
  * unreserved ones, `/` included. Encoding `/` keeps keys such as `/leading`,
- * `a//b` and `..` intact, because URL parsers collapse those segments; and a
- * literal `+` must never appear, as aws4fetch would sign it as a space.
+ * `a//b` and `a/../b` intact, because URL parsers collapse those segments.
+ * A literal `+` must never appear either, because aws4fetch signs it as a space.
  */
 export function encodeKey(key: string): string {
   // URL parsers resolve a path segment of "." or ".." (encoded or not), which

@@ -99,7 +99,12 @@ export function createSigner(options: SignerOptions): SignerHandler {
   }
 
   function reject(request: Request, status: number, code: string, message: string, headers: Record<string, string>): Response {
-    options.onRejected?.({ status, code, message }, request);
+    // A logging hook that throws must not turn a rejection into a 500 or no response.
+    try {
+      options.onRejected?.({ status, code, message }, request);
+    } catch (error) {
+      options.onError?.(error, request);
+    }
     return jsonResponse(status, { error: code, message }, headers);
   }
 

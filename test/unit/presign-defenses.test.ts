@@ -50,6 +50,24 @@ describe('dot keys', () => {
   });
 });
 
+describe('signer handler defenses', () => {
+  it('throwing onRejected keeps the rejection', async () => {
+    const handler = createSigner({
+      bucket: 'b',
+      endpoint,
+      credentials,
+      prefix: 'p/',
+      onRejected: () => {
+        throw new Error('logger down');
+      },
+    });
+    const response = await handler(
+      new Request('http://127.0.0.1:8787/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'GET', key: 'outside' }) }),
+    );
+    expect(response.status).toBe(403);
+  });
+});
+
 describe('signer client defenses', () => {
   it('times out a signer that hangs', async () => {
     const store = new PresignedStore({ signer: () => new Promise(() => {}), retry: { retries: 0, attemptTimeoutMs: 100 } });

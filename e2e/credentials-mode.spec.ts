@@ -7,7 +7,7 @@
  */
 import { type AddressInfo, createServer } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { S3Store } from '../src/index.ts';
+import { S3Store, type StoredObject } from '../src/index.ts';
 import {
   RECORD_PREFIX,
   connectWithKeys,
@@ -155,7 +155,8 @@ test('explains a conflicting save on RGW', async ({ page }) => {
   await screenshot(page, 'credentials-conflict');
 
   const after = await other.get(`${RECORD_PREFIX}ping:002`);
-  expect(after?.modified && new TextDecoder().decode(after.body)).toBe(theirs);
+  expect(after?.modified).toBe(true);
+  expect(new TextDecoder().decode((after as StoredObject).body)).toBe(theirs);
 
   await page.locator('#conflict-reload').click();
   await expect(page.locator('#conflict')).toBeHidden();
@@ -181,7 +182,8 @@ test('explains an ETag hidden by CORS', async ({ page }) => {
 
   // The write itself went through; only its ETag was hidden from the page.
   const stored = await rgwStore(bucket).get(`${RECORD_PREFIX}ping:000`);
-  expect(stored?.modified && new TextDecoder().decode(stored.body)).toContain('saved without a readable ETag');
+  expect(stored?.modified).toBe(true);
+  expect(new TextDecoder().decode((stored as StoredObject).body)).toContain('saved without a readable ETag');
 });
 
 test('explains a missing bucket', async ({ page }) => {

@@ -1,11 +1,12 @@
 /**
  * The ObjectStore contract: every store, on every server, runs these cases.
  * Cases that need a server feature some servers lack (conditional writes)
- * are registered only where the server provides it, and each test file says
- * which ones it left out.
+ * are registered only where the server provides it, and each test file names
+ * the ones it left out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, InvalidOptionsError, type ObjectStore, type StoredObject, sameEtag } from '../../src/index.js';
+import { ConflictError, InvalidOptionsError, type ObjectStore, sameEtag } from '../../src/index.js';
+import { expectStored } from '../helpers/stored.js';
 
 export interface ContractTarget {
   store: ObjectStore;
@@ -318,12 +319,6 @@ export function storeContract(
       });
     }
   });
-}
-
-export function expectStored(result: Awaited<ReturnType<ObjectStore['get']>>): StoredObject {
-  expect(result).not.toBeNull();
-  expect(result!.modified).toBe(true);
-  return result as StoredObject;
 }
 
 async function collect(store: ObjectStore, prefix: string) {

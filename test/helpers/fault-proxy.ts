@@ -88,7 +88,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       { host: '127.0.0.1', port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent },
       (response) => {
         if (onResponse) {
-          // The server has answered, so the request was applied: lose the answer.
+          // The server has responded, so the request was applied. Drop the response.
           response.resume();
           response.on('end', onResponse);
           return;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoDB, S3Store, TimeoutError } from '../../src/index.js';
-import { type FaultProxy, seededRandom, startFaultProxy } from '../helpers/fault-proxy.js';
+import { seededRandom, startFaultProxy } from '../helpers/fault-proxy.js';
 import { type RunningS3rver, S3RVER_CREDENTIALS, startS3rver } from '../helpers/s3rver.js';
 
 interface Item {

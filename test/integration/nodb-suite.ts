@@ -11,6 +11,7 @@ import {
   type NoDBBaseOptions,
   type ObjectStore,
 } from '../../src/index.js';
+import { collect } from '../helpers/collect.js';
 
 export interface SuiteTarget {
   store: ObjectStore;
@@ -234,10 +235,4 @@ export function nodbSuite(name: string, capabilities: SuiteCapabilities, open: (
       expect(await db.load('py-1')).toEqual({ id: 'py-1', name: 'Zürich' });
     });
   });
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
 }

@@ -62,7 +62,7 @@ describe('NoDB connection errors', () => {
   });
 });
 
-/** A port on 127.0.0.1 that nothing listens on: bound once, then released. */
+/** Returns a port on 127.0.0.1 that nothing listens on, by binding it once and releasing it. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -16,6 +16,7 @@ import {
   TimeoutError,
 } from '../../src/index.js';
 import { decodeEntities, parseListPage } from '../../src/store/s3-xml.js';
+import { collect } from '../helpers/collect.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const endpoint = 'http://127.0.0.1:9000';
@@ -36,12 +37,6 @@ function server(handler: Handler) {
 
 const listing = (keys: string[], extra: string) =>
   `<ListBucketResult>${keys.map((key) => `<Contents><Key>${key}</Key></Contents>`).join('')}${extra}</ListBucketResult>`;
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 describe('listing defenses', () => {
   it('rejects alternating tokens', async () => {
@@ -113,7 +108,7 @@ describe('transport defenses', () => {
   });
 
   it('retried conditional PUT is outcome unknown', async () => {
-    // The first PUT lands but its answer is lost; another client writes; the retry meets that write.
+    // The first PUT lands but its response is lost. Another client writes, and the retry meets that write.
     const fake = server((request, count) => {
       if (count === 1) throw new TypeError('fetch failed');
       if (request.method === 'PUT') return new Response('<Error><Code>PreconditionFailed</Code></Error>', { status: 412 });

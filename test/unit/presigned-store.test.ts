@@ -17,6 +17,7 @@ import {
   ProtocolError,
   S3Error,
 } from '../../src/index.js';
+import { expectStored } from '../helpers/stored.js';
 
 const S3 = 'http://127.0.0.1:9000/b';
 const SIGNER_URL = 'http://127.0.0.1:8787/sign';
@@ -75,8 +76,9 @@ describe('PresignedStore requests', () => {
     const store = new PresignedStore({ signer, bucket: 'b', fetch: server.fetch });
 
     const read = await store.get('p/a');
-    expect(read?.modified && new TextDecoder().decode(read.body)).toBe('body');
-    expect(read?.modified && read.metadata).toEqual({ owner: 'me' });
+    const stored = expectStored(read);
+    expect(new TextDecoder().decode(stored.body)).toBe('body');
+    expect(stored.metadata).toEqual({ owner: 'me' });
     expect((await store.head('p/a'))?.size).toBe(4);
     await store.put('p/a', new TextEncoder().encode('x'), { contentType: 'text/plain', metadata: { owner: 'me' } });
     await store.delete('p/a');

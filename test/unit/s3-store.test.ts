@@ -13,6 +13,7 @@ import {
   S3Error,
   S3Store,
 } from '../../src/index.js';
+import { collect } from '../helpers/collect.js';
 
 type Reply = { status?: number; body?: string; headers?: Record<string, string> };
 
@@ -233,9 +234,3 @@ describe('S3Store options', () => {
     });
   }
 });
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeHeader } from '../../src/codecs/header.js';
 import { DecodeError, MemoryStore, NetworkError, NoDB, type ObjectStore } from '../../src/index.js';
+import { collect } from '../helpers/collect.js';
 
 const encoder = new TextEncoder();
 
@@ -18,12 +19,6 @@ async function mixedStore() {
   await store.put(bad[2]!, writeHeader('cbor', 0, Uint8Array.from([0xa0])));
   await store.put(bad[3]!, Uint8Array.from([0x89, 0x4e, 0x44, 0x42, 9, 0, 4, 0x6a, 0x73, 0x6f, 0x6e]));
   return { store, prefix, bad };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
 }
 
 describe('all() with undecodable records', () => {

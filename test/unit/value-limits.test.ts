@@ -63,7 +63,7 @@ function scanFailure(bytes: Uint8Array): ScanFailure {
 
 describe('maxValues in msgpack', () => {
   it('scan stops 15 million empty arrays', () => {
-    // Decoded, these would take about 600 MB; only the scan sees them.
+    // Decoded, these would take about 600 MB, so only the scan reads them.
     const started = performance.now();
     const inner = msgpackArrayOf(1_000_000, 0x90);
     const bytes = new Uint8Array(3 + 15 * inner.length);

@@ -107,7 +107,7 @@ export class ProtocolError extends NoDBError {}
 export class TimeoutError extends NoDBError {}
 
 /**
- * A conditional write whose first attempt got no answer, and whose retry found
+ * A conditional write whose first attempt got no response, and whose retry found
  * the object changed by another client: the first attempt may or may not have
  * been applied before that change. Read the record and decide; retrying
  * blindly could apply the same change twice.

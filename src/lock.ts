@@ -44,7 +44,7 @@ interface Lease {
   released: boolean;
 }
 
-/** Longest lease, wait or poll interval: 2^31 - 1 ms (about 24.8 days), the longest timer delay. */
+/** Maximum lease, wait or poll interval: 2^31 - 1 ms (about 24.8 days), the maximum timer delay. */
 const MAX_DURATION_MS = 2 ** 31 - 1;
 
 const encoder = new TextEncoder();

@@ -150,7 +150,7 @@ const LOCK_PREFIX = '.nodb-locks/';
 const HASHED_NAME_LENGTH = 64;
 
 export class NoDB<T = Record<string, unknown>> {
-  /** Store that holds the records. */
+  /** Store that contains the records. */
   readonly store: ObjectStore;
   readonly index: string;
   readonly prefix: string;

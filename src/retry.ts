@@ -40,7 +40,7 @@ export const RETRY_DEFAULTS: Required<RetryOptions> = {
   deadlineMs: 120_000,
 };
 
-/** Longest delay setTimeout accepts: 2^31 - 1 ms, about 24.8 days. */
+/** Maximum delay setTimeout accepts: 2^31 - 1 ms, about 24.8 days. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** HTTP statuses worth another attempt: timeout, throttling and transient server errors. */
@@ -121,7 +121,7 @@ export async function withRetry<T>(
 }
 
 /**
- * True for failures that leave a request's outcome unknown: no answer came
+ * True for failures that leave a request's outcome unknown: no response came
  * (a network error or a timeout), so the server may have applied it. An error
  * response is taken as "not applied".
  * NOTE: that is an assumption about S3 servers; one that applied a write and

@@ -11,12 +11,11 @@
  * (not allowed), 405, 413 or 415.
  *
  * NOTE: the signer only limits what it signs. Ceph RGW 16 also accepts
- * x-amz-* headers that were not signed, so a client holding a presigned PUT
- * URL can add `x-amz-copy-source` (copy any object the signer's credentials
- * can read), `x-amz-acl` or `x-amz-grant-*` (make the object public), and
- * tagging or metadata headers. Give the signer credentials limited to its
- * prefix and without permission to change ACLs, or use a server that rejects
- * unsigned x-amz-* headers; other servers were not tested for this.
+ * x-amz-* headers that were not signed. A client with a presigned PUT URL
+ * can add `x-amz-copy-source` (copy any object the signer's credentials can
+ * read), `x-amz-acl` or `x-amz-grant-*` (make the object public), and tagging
+ * or metadata headers. Give the signer credentials limited to its prefix and
+ * without permission to change ACLs. Other servers were not tested for this.
  */
 import { InvalidOptionsError } from './errors.js';
 import { type SignerOperation, type SignerPolicy, checkSigningRequest } from './signer-policy.js';

@@ -215,7 +215,7 @@ function describeCause(error: unknown): string {
   return `${error.message}${cause}`;
 }
 
-/** A signer's answer is one URL and a few headers; more than this is not a signer. */
+/** Maximum size of a signer's response, which carries one URL and a few headers. */
 const MAX_SIGNER_RESPONSE_BYTES = 64 * 1024;
 
 /** Rejects with the signal's reason as soon as it aborts, whether or not `work` settles. */

@@ -79,7 +79,7 @@ interface CallInit {
   body?: Uint8Array | undefined;
   signal?: AbortSignal | undefined;
   absentOn404?: boolean | undefined;
-  /** Set to true when an attempt that got no answer is retried: it may have been applied. */
+  /** Set to true when an attempt that got no response is retried, because it may have been applied. */
   unanswered?: { value: boolean } | undefined;
 }
 

@@ -6,8 +6,8 @@
  * - Ceph RGW 16 rejects a quoted If-Match ETag with 412 even when it is
  *   current: when the object still has that ETag, the PUT is sent again with
  *   the ETag unquoted, and the store keeps sending it unquoted;
- * - AWS answers If-Match on a missing key with 404 where RGW says 412: both
- *   are a ConflictError;
+ * - AWS returns 404 for If-Match on a missing key where RGW returns 412, and
+ *   both become a ConflictError;
  * - a PUT retried after an attempt that got no answer, which then meets
  *   someone else's write, cannot tell whether that attempt landed in between:
  *   OutcomeUnknownError, so that update() does not apply one change twice.
@@ -22,7 +22,7 @@ import type { PutOptions } from './types.js';
 export interface ConditionalPut {
   key: string;
   writeId: string;
-  /** True when an attempt of the PUT got no answer and was retried, so it may have been applied. @default false */
+  /** True when an attempt of the PUT got no response and was retried, so it may have been applied. @default false */
   unanswered?: boolean;
   headers: Headers;
   body: Uint8Array;

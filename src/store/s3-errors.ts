@@ -43,7 +43,7 @@ export function errorFromResponse(
 
   const target = context.key === undefined ? `bucket "${context.bucket}"` : `"${context.key}" in bucket "${context.bucket}"`;
   const operation = `${context.method} ${target} at ${context.endpoint}`;
-  const serverSays = body.message ? ` The server said: ${body.message}` : '';
+  const serverMessage = body.message ? ` The server's message: ${body.message}` : '';
 
   switch (s3Code) {
     case 'InvalidAccessKeyId':
@@ -87,7 +87,7 @@ export function errorFromResponse(
     case 'IllegalLocationConstraintException':
       return new S3Error(
         `${operation} failed: the bucket is in another region` +
-          `${body.region ? ` ("${body.region}")` : ''}. Set the region option to the bucket's region.${serverSays}`,
+          `${body.region ? ` ("${body.region}")` : ''}. Set the region option to the bucket's region.${serverMessage}`,
         details,
       );
   }
@@ -95,12 +95,12 @@ export function errorFromResponse(
   if (status === 403) {
     return new AccessDeniedError(
       `${operation} was denied (403 ${s3Code}). Check that the credentials may access bucket ` +
-        `"${context.bucket}".${serverSays}`,
+        `"${context.bucket}".${serverMessage}`,
       details,
     );
   }
 
-  return new S3Error(`${operation} failed with ${status} ${s3Code}.${serverSays}`, details);
+  return new S3Error(`${operation} failed with ${status} ${s3Code}.${serverMessage}`, details);
 }
 
 /** Error for a request that got no response at all. */

@@ -52,8 +52,8 @@ export interface S3Request {
   /** Return a 404 for a missing object instead of throwing. */
   absentOn404?: boolean;
   /**
-   * Set to true when an attempt that got no answer (a network error or a
-   * timeout) is retried: that attempt may have been applied by the server.
+   * Set to true when an attempt that got no response (a network error or a
+   * timeout) is retried, because the server may have applied that attempt.
    */
   unanswered?: { value: boolean };
 }
@@ -223,7 +223,7 @@ export class S3Transport {
         signal: attempt.signal,
         // A redirect would send the signed request, or its body, to another server.
         redirect: 'manual',
-        // Browsers would otherwise answer a GET from their HTTP cache, with a stale record.
+        // Browsers would otherwise serve a GET from their HTTP cache, with a stale record.
         ...(IN_BROWSER ? { cache: 'no-store' as const } : {}),
       });
     } catch (error) {

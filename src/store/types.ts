@@ -94,7 +94,7 @@ export interface ListPage {
   nextToken: string | undefined;
 }
 
-/** Where bytes live: an S3 bucket, a Workers R2 binding, or memory. */
+/** Storage of bytes under keys: an S3 bucket, a Workers R2 binding, or memory. */
 export interface ObjectStore {
   /** Short description for error messages, such as `bucket "b" at http://127.0.0.1:9000`. */
   readonly description: string;

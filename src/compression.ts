@@ -12,7 +12,7 @@
  * compressed records leave fflate out.
  */
 import { Gunzip, gunzipSync, gzipSync } from 'fflate';
-import { limitError } from './codecs/limits.js';
+import { limitError } from './codecs/limit-error.js';
 import { DecodeError } from './errors.js';
 
 /** Deflate inflates at most 1032:1: a length/distance pair of at least 2 bits writes at most 258 bytes (zlib's technical notes). */

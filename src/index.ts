@@ -73,12 +73,16 @@ export type {
   Unmodified,
 } from './store/types.js';
 
-export { decodeReadableIndex, encodeReadableIndex, MAX_KEY_BYTES } from './keys.js';
-export type { IndexValue } from './keys.js';
-export { decodeEnvelope, encodeEnvelope, formatPythonUtc } from './envelope.js';
+export { decodeReadableIndex, encodeReadableIndex } from './readable-index.js';
+export { MAX_KEY_BYTES } from './index-value.js';
+export type { IndexValue } from './index-value.js';
+export { formatPythonUtc } from './envelope.js';
+export { decodeEnvelope, encodeEnvelope } from './envelope-json.js';
 export type { Envelope } from './envelope.js';
-export { RecordCodec, DEFAULT_COMPRESSION_THRESHOLD } from './codecs/record.js';
-export type { CompressionOptions, EncodedRecord, RecordCodecOptions } from './codecs/record.js';
+export { RecordCodec } from './codecs/record.js';
+export type { EncodedRecord } from './codecs/record.js';
+export { DEFAULT_COMPRESSION_THRESHOLD } from './codecs/options.js';
+export type { CompressionOptions, RecordCodecOptions } from './codecs/options.js';
 export type { EnvelopeFields, Serializer } from './codecs/custom.js';
 export { DEFAULT_LIMITS } from './codecs/limits.js';
 export type { DecodeLimits } from './codecs/limits.js';

@@ -1,19 +1,18 @@
 /**
- * Index values to object keys.
+ * Index values to object keys, with the message of each value that makes
+ * none. NoDB loads this module for readable keys and for invalid index
+ * values. Hashed keys of valid values need only index-value.ts and hash.ts.
  *
  * Hashed keys (the default) are the lowercase hex SHA-256 of the UTF-8 index
  * value, exactly as the Python NoDB computes them. Readable keys keep the value
  * visible but escape every byte that could break out of the prefix or confuse a
- * server: see `encodeReadableIndex`.
+ * server: see `escapeIndex`.
  */
 import { InvalidIndexError } from './errors.js';
 import { sha256Hex } from './hash.js';
+import { MAX_KEY_BYTES, indexText, utf8Length } from './index-value.js';
 
-/** Values accepted as an index: scalars only. */
-export type IndexValue = string | number | bigint | boolean;
-
-/** S3, R2, RGW and MinIO all limit a key to 1,024 bytes of UTF-8. */
-export const MAX_KEY_BYTES = 1024;
+export { MAX_KEY_BYTES, type IndexValue } from './index-value.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -24,34 +23,27 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * numbers and anything that is not a scalar.
  */
 export function indexToString(value: unknown, field: string): string {
+  const text = indexText(value);
+  if (text !== undefined) return text;
+
   if (value === undefined || value === null) {
     throw new InvalidIndexError(
       `The index field "${field}" is missing (got ${String(value)}); ` +
         `set it on the object or pass { index } explicitly.`,
     );
   }
-
+  if (value === '') {
+    throw new InvalidIndexError(`The index field "${field}" is an empty string; use a non-empty value.`);
+  }
   if (typeof value === 'string') {
-    if (value.length === 0) {
-      throw new InvalidIndexError(`The index field "${field}" is an empty string; use a non-empty value.`);
-    }
-    if (!isWellFormed(value)) {
-      throw new InvalidIndexError(
-        `The index field "${field}" contains a lone UTF-16 surrogate, which has no UTF-8 form; ` +
-          `fix the string before saving.`,
-      );
-    }
-    return value;
+    throw new InvalidIndexError(
+      `The index field "${field}" contains a lone UTF-16 surrogate, which has no UTF-8 form; ` +
+        `fix the string before saving.`,
+    );
   }
-
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) {
-      throw new InvalidIndexError(`The index field "${field}" is ${value}; use a finite number or a string.`);
-    }
-    return String(value);
+    throw new InvalidIndexError(`The index field "${field}" is ${value}; use a finite number or a string.`);
   }
-
-  if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
 
   const kind = Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
   throw new InvalidIndexError(
@@ -59,8 +51,17 @@ export function indexToString(value: unknown, field: string): string {
   );
 }
 
+/** Returns the InvalidIndexError of save() for `obj`, which is not an object, so has no field `field`. */
+export function notAnObjectError(obj: unknown, field: string): InvalidIndexError {
+  return new InvalidIndexError(
+    `save() needs an object with an "${field}" field, or { index } in its options; ` +
+      `got ${obj === null ? 'null' : typeof obj}. Nothing was written.`,
+  );
+}
+
 /**
- * Encodes an index value for a readable key.
+ * Escapes an index value for a readable key. readable-index.ts exports it as
+ * `encodeReadableIndex`.
  *
  * Bytes 0x00-0x2F (control characters, space, punctuation up to and including
  * `/` and `.`) become `!` plus two uppercase hex digits, and 0x7E-0x7F (`~`
@@ -69,7 +70,7 @@ export function indexToString(value: unknown, field: string): string {
  * listings with `start-after` see readable keys in the order of their values.
  * The result can never contain `/`, `..` or a control character.
  */
-export function encodeReadableIndex(value: string): string {
+export function escapeIndex(value: string): string {
   let out = '';
   for (const byte of encoder.encode(value)) {
     if (byte <= 0x2f) out += '!' + hexByte(byte);
@@ -80,43 +81,14 @@ export function encodeReadableIndex(value: string): string {
   return decoder.decode(latin1Bytes(out));
 }
 
-/** Reverses `encodeReadableIndex`; returns undefined for text it cannot have produced. */
-export function decodeReadableIndex(encoded: string): string | undefined {
-  const bytes: number[] = [];
-  const raw = encoder.encode(encoded);
-
-  for (let i = 0; i < raw.length; i++) {
-    const byte = raw[i]!;
-    if (byte === 0x21 || byte === 0x7e) {
-      const pair = String.fromCharCode(raw[i + 1] ?? 0, raw[i + 2] ?? 0);
-      if (!/^[0-9A-F]{2}$/.test(pair)) return undefined;
-      bytes.push(Number.parseInt(pair, 16));
-      i += 2;
-    } else {
-      bytes.push(byte);
-    }
-  }
-
-  try {
-    return decoder.decode(new Uint8Array(bytes));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Returns the object key for an index value: `prefix` plus the hash or the
- * readable encoding. Rejects readable keys over the 1,024-byte key limit.
+ * Returns the object key for the index text `text`: `prefix` plus its hash or
+ * its readable encoding. Rejects readable keys over the 1,024-byte key limit.
  */
-export async function keyForIndex(
-  indexText: string,
-  prefix: string,
-  humanReadable: boolean,
-  field: string,
-): Promise<string> {
-  if (!humanReadable) return prefix + (await sha256Hex(indexText));
+export async function keyForIndex(text: string, prefix: string, humanReadable: boolean, field: string): Promise<string> {
+  if (!humanReadable) return prefix + (await sha256Hex(text));
 
-  const key = prefix + encodeReadableIndex(indexText);
+  const key = prefix + escapeIndex(text);
   const size = utf8Length(key);
   if (size > MAX_KEY_BYTES) {
     throw new InvalidIndexError(
@@ -127,11 +99,6 @@ export async function keyForIndex(
   return key;
 }
 
-/** Number of bytes `text` takes in UTF-8. */
-export function utf8Length(text: string): number {
-  return encoder.encode(text).length;
-}
-
 function hexByte(byte: number): string {
   return byte.toString(16).toUpperCase().padStart(2, '0');
 }
@@ -140,9 +107,4 @@ function latin1Bytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
-}
-
-// String.prototype.isWellFormed is missing on Node 20 and older browsers.
-function isWellFormed(text: string): boolean {
-  return !/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
 }

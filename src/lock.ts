@@ -92,6 +92,25 @@ export async function acquireLock(store: ObjectStore, key: string, options: Lock
   }
 }
 
+/**
+ * Runs `work` while holding `lock`, and releases it afterwards. When both the
+ * work and the release fail, throws an AggregateError of the two.
+ */
+export async function runLocked<R>(lock: Lock, work: (lock: Lock) => Promise<R>): Promise<R> {
+  let result: R;
+  try {
+    result = await work(lock);
+  } catch (workError) {
+    // Report a lost lease too, without hiding why the work failed.
+    await lock.release().catch((releaseError: unknown) => {
+      throw new AggregateError([workError, releaseError], `The work under lock "${lock.key}" failed, and releasing the lock failed too.`);
+    });
+    throw workError;
+  }
+  await lock.release();
+  return result;
+}
+
 class HeldLock implements Lock {
   readonly key: string;
   readonly token: number;

@@ -1,13 +1,16 @@
 /**
  * NoDB: save, load, delete and list plain objects as records in a bucket.
  */
-import { RecordCodec, type CompressionOptions } from './codecs/record.js';
 import type { Serializer } from './codecs/custom.js';
+import { LazyRecordCodec } from './codecs/lazy-codec.js';
 import type { DecodeLimits } from './codecs/limits.js';
+import { invalidOption } from './codecs/option-value.js';
+import type { CompressionOptions } from './codecs/options.js';
 import { createEnvelope } from './envelope.js';
-import { DecodeError, InvalidIndexError, InvalidOptionsError } from './errors.js';
+import { DecodeError, InvalidOptionsError } from './errors.js';
+import { sha256Hex } from './hash.js';
+import { type IndexValue, MAX_KEY_BYTES, indexText, utf8Length } from './index-value.js';
 import type { ClassList, RegisteredClass } from './registry.js';
-import { type IndexValue, MAX_KEY_BYTES, indexToString, keyForIndex, utf8Length } from './keys.js';
 import type { Lock, LockOptions } from './lock.js';
 import { mapOrdered } from './ordered.js';
 import type { UpdateOptions, UpdateResult } from './update.js';
@@ -146,8 +149,8 @@ const DEFAULTS = {
  */
 const LOCK_PREFIX = '.nodb-locks/';
 
-/** Length of a hex SHA-256 key name. */
-const HASHED_NAME_LENGTH = 64;
+/** Maximum prefix length in bytes of UTF-8, so that a hex SHA-256 key name (64 characters) still fits S3's key limit. */
+const MAX_PREFIX_BYTES = MAX_KEY_BYTES - 64;
 
 export class NoDB<T = Record<string, unknown>> {
   /** Store that contains the records. */
@@ -159,7 +162,7 @@ export class NoDB<T = Record<string, unknown>> {
   readonly serializer: string;
   readonly concurrency: number;
   /** Record formats, classes, compression and limits. */
-  readonly #codec: RecordCodec;
+  readonly #codec: LazyRecordCodec;
 
   constructor(options: NoDBOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -171,7 +174,7 @@ export class NoDB<T = Record<string, unknown>> {
     this.serializer = options.serializer ?? DEFAULTS.serializer;
     this.concurrency = options.concurrency ?? DEFAULTS.concurrency;
     checkOptions(this);
-    this.#codec = new RecordCodec(options);
+    this.#codec = new LazyRecordCodec(options);
 
     this.store = 'store' in options && options.store ? options.store : new S3Store(options as NoDBS3Options);
   }
@@ -188,7 +191,7 @@ export class NoDB<T = Record<string, unknown>> {
 
   /** Returns the object key the record for `index` is stored under. */
   async keyFor(index: IndexValue): Promise<string> {
-    return keyForIndex(indexToString(index, 'index'), this.prefix, this.humanReadableIndexes, 'index');
+    return this.#keyFor(index, 'index');
   }
 
   /**
@@ -255,18 +258,8 @@ export class NoDB<T = Record<string, unknown>> {
   /** Runs `work` while holding the lock on `index`, and releases it afterwards. */
   async withLock<R>(index: IndexValue, work: (lock: Lock) => Promise<R>, options?: LockOptions): Promise<R> {
     const lock = await this.lock(index, options);
-    let result: R;
-    try {
-      result = await work(lock);
-    } catch (workError) {
-      // Report a lost lease too, without hiding why the work failed.
-      await lock.release().catch((releaseError: unknown) => {
-        throw new AggregateError([workError, releaseError], `The work under lock "${lock.key}" failed, and releasing the lock failed too.`);
-      });
-      throw workError;
-    }
-    await lock.release();
-    return result;
+    const { runLocked } = await import('./lock.js');
+    return runLocked(lock, work);
   }
 
   /**
@@ -334,16 +327,19 @@ export class NoDB<T = Record<string, unknown>> {
   }
 
   async #keyOf(obj: T, explicit: IndexValue | undefined): Promise<string> {
-    if (explicit !== undefined) return this.keyFor(explicit);
+    if (explicit !== undefined) return this.#keyFor(explicit, 'index');
+    if (typeof obj === 'object' && obj !== null) return this.#keyFor((obj as Record<string, unknown>)[this.index], this.index);
+    throw (await import('./keys.js')).notAnObjectError(obj, this.index);
+  }
 
-    if (typeof obj !== 'object' || obj === null) {
-      throw new InvalidIndexError(
-        `save() needs an object with an "${this.index}" field, or { index } in its options; ` +
-          `got ${obj === null ? 'null' : typeof obj}. Nothing was written.`,
-      );
-    }
-    const value = (obj as Record<string, unknown>)[this.index];
-    return keyForIndex(indexToString(value, this.index), this.prefix, this.humanReadableIndexes, this.index);
+  /** Returns the key for an index value. Throws InvalidIndexError naming `field` for a value that makes none. */
+  async #keyFor(value: unknown, field: string): Promise<string> {
+    const text = indexText(value);
+    if (text !== undefined && !this.humanReadableIndexes) return this.prefix + (await sha256Hex(text));
+
+    // Readable keys, and the messages of invalid values, load on first use.
+    const { indexToString, keyForIndex } = await import('./keys.js');
+    return keyForIndex(indexToString(value, field), this.prefix, this.humanReadableIndexes, field);
   }
 }
 
@@ -356,29 +352,26 @@ async function* unwrap<T>(records: AsyncIterable<RecordInfo<T>>): AsyncGenerator
 }
 
 function checkOptions(db: NoDB<unknown>): void {
-  if (typeof db.index !== 'string' || db.index.length === 0) {
-    throw new InvalidOptionsError(`index must name a field, such as "id"; got ${JSON.stringify(db.index)}.`);
-  }
+  const { index, prefix, concurrency } = db;
+  if (typeof index !== 'string' || index.length === 0) throw invalidOption('index', 'a field name, such as "id"', index);
 
-  if (typeof db.prefix !== 'string' || /[\x00-\x1f\x7f]/.test(db.prefix)) {
+  if (typeof prefix !== 'string' || /[\x00-\x1f\x7f]/.test(prefix)) {
+    throw invalidOption('prefix', 'a string without control characters, such as ".nodb/"', prefix);
+  }
+  if (prefix.startsWith(LOCK_PREFIX)) {
     throw new InvalidOptionsError(
-      `prefix must be a string without control characters, such as ".nodb/"; got ${JSON.stringify(db.prefix)}.`,
+      `prefix must not start with "${LOCK_PREFIX}", where lock leases live and all() skips every key; got ${JSON.stringify(prefix)}.`,
     );
   }
-  if (db.prefix.startsWith(LOCK_PREFIX)) {
+  const prefixBytes = utf8Length(prefix);
+  if (prefixBytes > MAX_PREFIX_BYTES) {
     throw new InvalidOptionsError(
-      `prefix must not start with "${LOCK_PREFIX}", where lock leases live and all() skips every key; ` +
-        `got ${JSON.stringify(db.prefix)}.`,
-    );
-  }
-  if (utf8Length(db.prefix) > MAX_KEY_BYTES - HASHED_NAME_LENGTH) {
-    throw new InvalidOptionsError(
-      `prefix is ${utf8Length(db.prefix)} bytes; keep it under ${MAX_KEY_BYTES - HASHED_NAME_LENGTH} ` +
-        `so that keys fit S3's ${MAX_KEY_BYTES}-byte limit.`,
+      `prefix is ${prefixBytes} bytes of UTF-8, but keys must fit S3's ${MAX_KEY_BYTES}-byte limit, ` +
+        `so keep it to ${MAX_PREFIX_BYTES} bytes or fewer.`,
     );
   }
 
-  if (!Number.isInteger(db.concurrency) || db.concurrency < 1 || db.concurrency > 64) {
-    throw new InvalidOptionsError(`concurrency must be an integer from 1 to 64; got ${db.concurrency}.`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw invalidOption('concurrency', 'an integer from 1 to 64', concurrency);
   }
 }

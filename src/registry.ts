@@ -16,7 +16,7 @@
  * instead of changing the prototype. A class with `#private` fields has no
  * such fields on an instance made this way, so give it a `fromJSON`.
  */
-import { formatOptionValue } from './codecs/option-value.js';
+import { formatOptionValue, invalidOption } from './codecs/option-value.js';
 import { InvalidOptionsError } from './errors.js';
 
 /**
@@ -42,7 +42,7 @@ export class ClassRegistry {
   constructor(classes?: ClassList) {
     if (classes === undefined) return;
     if (typeof classes !== 'object' || classes === null) {
-      throw new InvalidOptionsError('classes must be an array of classes or an object such as { User }.');
+      throw invalidOption('classes', 'an array of classes or an object such as { User }', classes);
     }
     if (Array.isArray(classes)) for (const cls of classes) this.register(cls);
     else for (const [name, cls] of Object.entries(classes)) this.register(cls, name);
@@ -56,7 +56,7 @@ export class ClassRegistry {
   /** Registers `cls` under `name` (default `cls.name`). Throws InvalidOptionsError for a bad or taken name. */
   register(cls: RegisteredClass, name: string = (cls as { name?: string } | undefined)?.name ?? ''): void {
     if (typeof cls !== 'function' || typeof cls.prototype !== 'object' || cls.prototype === null) {
-      throw new InvalidOptionsError(`register() needs a class; got ${describe(cls)}.`);
+      throw new InvalidOptionsError(`register() needs a class; got ${formatOptionValue(cls)}.`);
     }
     if (BUILT_INS.some((builtIn) => cls.prototype instanceof builtIn || cls === builtIn)) {
       throw new InvalidOptionsError(
@@ -101,9 +101,4 @@ export class ClassRegistry {
   get(name: string): RegisteredClass | undefined {
     return this.#byName.get(name);
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  return typeof value === 'function' ? 'a function without a prototype' : `a value of type ${typeof value}`;
 }

@@ -5,7 +5,7 @@
  * again and retry after a jittered backoff.
  */
 import { ConflictError, InvalidOptionsError } from './errors.js';
-import type { IndexValue } from './keys.js';
+import type { IndexValue } from './index-value.js';
 import { sleep } from './retry.js';
 
 export interface UpdateOptions {

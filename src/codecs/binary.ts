@@ -1,6 +1,6 @@
 /**
  * Binary records: header + payload, with the payload gzipped above the
- * codec's threshold (header.ts describes the layout). NoDB imports this
+ * settings' threshold (header.ts describes the layout). NoDB imports this
  * module only to write a record other than plain JSON or to read a record
  * that starts with the header's magic.
  *
@@ -12,26 +12,27 @@
 import { hasEnvelopeFields, type Envelope } from '../envelope.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import type { EnvelopeFields, Serializer } from './custom.js';
+import { decodeJsonRecord, encodeJsonRecord, type EncodedRecord } from './full-codec.js';
 import { FLAG_GZIP, readHeader, writeHeader } from './header.js';
 import type { MsgpackCodec } from './msgpack.js';
-import type { EncodedRecord, RecordCodec } from './record.js';
+import type { CodecSettings } from './options.js';
 
-/** One msgpack codec per record codec, created on first use. */
-const msgpackCodecs = new WeakMap<RecordCodec, Promise<MsgpackCodec>>();
+/** One msgpack codec per set of codec settings, created on first use. */
+const msgpackCodecs = new WeakMap<CodecSettings, Promise<MsgpackCodec>>();
 
-/** Encodes a record in the codec's serializer, compressed when it qualifies. Throws EncodeError. */
-export async function encodeBinaryRecord(codec: RecordCodec, envelope: Envelope): Promise<EncodedRecord> {
-  const { serializer } = codec;
+/** Encodes a record in the settings' serializer, compressed when it qualifies. Throws EncodeError. */
+export async function encodeBinaryRecord(settings: CodecSettings, envelope: Envelope): Promise<EncodedRecord> {
+  const { serializer } = settings;
   const fields: EnvelopeFields = { dt: envelope.dt, uuid: envelope.uuid, obj: envelope.obj };
 
   let payload: Uint8Array;
-  if (serializer === 'json') payload = codec.encodeJson({ serializer, ...fields });
-  else if (serializer === 'msgpack') payload = (await msgpackFor(codec)).encode(fields);
-  else payload = encodeCustom(codec.customSerializer(serializer)!, fields);
+  if (serializer === 'json') payload = encodeJsonRecord(settings, { serializer, ...fields });
+  else if (serializer === 'msgpack') payload = (await msgpackFor(settings)).encode(fields);
+  else payload = encodeCustom(settings.serializers.get(serializer)!, fields);
 
   let flags = 0;
-  const threshold = codec.compressThreshold;
-  if (threshold !== undefined && payload.length >= threshold && payload.length <= codec.limits.maxDecompressedBytes) {
+  const threshold = settings.compressThreshold;
+  if (threshold !== undefined && payload.length >= threshold && payload.length <= settings.limits.maxDecompressedBytes) {
     const compressed = (await import('../compression.js')).gzip(payload);
     if (compressed.length < payload.length) {
       payload = compressed;
@@ -45,21 +46,21 @@ export async function encodeBinaryRecord(codec: RecordCodec, envelope: Envelope)
 }
 
 /** Decodes a record that starts with the header's magic. Throws DecodeError naming `key`. */
-export async function decodeBinaryRecord<T>(codec: RecordCodec, bytes: Uint8Array, key: string): Promise<Envelope<T>> {
+export async function decodeBinaryRecord<T>(settings: CodecSettings, bytes: Uint8Array, key: string): Promise<Envelope<T>> {
   const header = readHeader(bytes, key);
   let payload = bytes.subarray(header.payloadOffset);
   if (header.gzip) {
-    payload = (await import('../compression.js')).gunzip(payload, codec.limits.maxDecompressedBytes, key);
+    payload = (await import('../compression.js')).gunzip(payload, settings.limits.maxDecompressedBytes, key);
   }
 
   const { serializer } = header;
-  if (serializer === 'json') return codec.decodeJson<T>(payload, key);
+  if (serializer === 'json') return decodeJsonRecord<T>(settings, payload, key);
 
   let fields: EnvelopeFields;
   if (serializer === 'msgpack') {
-    fields = (await msgpackFor(codec)).decode(payload, key);
+    fields = (await msgpackFor(settings)).decode(payload, key);
   } else {
-    const custom = codec.customSerializer(serializer);
+    const custom = settings.serializers.get(serializer);
     if (custom === undefined) {
       throw new DecodeError(
         `The object "${key}" was written with the serializer "${serializer}", which this NoDB does not have; ` +
@@ -109,13 +110,13 @@ function decodeCustom(serializer: Serializer, bytes: Uint8Array, key: string): E
   return record;
 }
 
-function msgpackFor(codec: RecordCodec): Promise<MsgpackCodec> {
-  let pending = msgpackCodecs.get(codec);
+function msgpackFor(settings: CodecSettings): Promise<MsgpackCodec> {
+  let pending = msgpackCodecs.get(settings);
   if (pending === undefined) {
-    pending = import('./msgpack.js').then(({ MsgpackCodec }) => new MsgpackCodec(codec.classes, codec.limits));
+    pending = import('./msgpack.js').then(({ MsgpackCodec }) => new MsgpackCodec(settings.classes, settings.limits));
     // A failed import (the chunk did not load) is tried again for the next record.
-    pending.catch(() => msgpackCodecs.delete(codec));
-    msgpackCodecs.set(codec, pending);
+    pending.catch(() => msgpackCodecs.delete(settings));
+    msgpackCodecs.set(settings, pending);
   }
   return pending;
 }

@@ -5,7 +5,7 @@
 import type { Envelope } from '../envelope.js';
 import { InvalidOptionsError } from '../errors.js';
 import { SERIALIZER_NAME } from './magic.js';
-import { formatOptionValue } from './option-value.js';
+import { invalidOption } from './option-value.js';
 
 /** The fields every record stores, whatever its format. */
 export type EnvelopeFields<T = unknown> = Omit<Envelope<T>, 'serializer'>;
@@ -27,16 +27,12 @@ export const RESERVED_SERIALIZER_NAMES: readonly string[] = ['json', 'msgpack', 
 export function indexSerializers(serializers: readonly Serializer[] | undefined): Map<string, Serializer> {
   const byName = new Map<string, Serializer>();
   if (serializers === undefined) return byName;
-  if (!Array.isArray(serializers)) {
-    throw new InvalidOptionsError('serializers must be an array of { name, encode, decode } objects.');
-  }
+  if (!Array.isArray(serializers)) throw invalidOption('serializers', 'an array of { name, encode, decode } objects', serializers);
 
   for (const serializer of serializers) {
     const name: unknown = serializer?.name;
     if (typeof name !== 'string' || !SERIALIZER_NAME.test(name)) {
-      throw new InvalidOptionsError(
-        `A serializer's name must be 1 to 64 printable ASCII characters without spaces; got ${formatOptionValue(name)}.`,
-      );
+      throw invalidOption("A serializer's name", '1 to 64 printable ASCII characters without spaces', name);
     }
     if (RESERVED_SERIALIZER_NAMES.includes(name)) {
       throw new InvalidOptionsError(`The serializer name "${name}" is reserved; choose another name.`);

@@ -13,7 +13,7 @@
  */
 import { DecodeError } from '../errors.js';
 import { ESCAPED_OBJECT_NAME, type ClassRegistry } from '../registry.js';
-import { CLASS_TAG, DATA_TAG } from './json.js';
+import { CLASS_TAG, DATA_TAG } from './json-plain.js';
 import { reviveInstance } from './revive.js';
 
 /** Replaces every class tag in `value` (parsed JSON) with what it stands for. Throws DecodeError naming `key`. */

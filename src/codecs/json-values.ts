@@ -8,8 +8,6 @@
  * 1 + the count of those bytes outside strings is at least the number of
  * values. Map keys are not counted apart, because each key comes with a value.
  */
-import type { ResolvedLimits } from './limits.js';
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACKET = 0x5b;
@@ -40,12 +38,9 @@ export function countJsonValues(bytes: Uint8Array, stopAfter: number): number {
 }
 
 /**
- * Returns a description of how `bytes` passes `limits.maxValues`, or undefined
- * when it is within. Texts shorter than the limit skip the scan, because each
- * value takes at least one byte.
+ * True when the JSON text `bytes` may hold more than `maxValues` values. Texts
+ * shorter than the limit skip the scan, because each value takes at least one byte.
  */
-export function jsonValuesOverLimit(bytes: Uint8Array, limits: ResolvedLimits): string | undefined {
-  if (bytes.length < limits.maxValues) return undefined;
-  if (countJsonValues(bytes, limits.maxValues) <= limits.maxValues) return undefined;
-  return `its JSON text has more than ${limits.maxValues} brackets and commas outside strings, so it may hold that many values`;
+export function exceedsValueLimit(bytes: Uint8Array, maxValues: number): boolean {
+  return bytes.length >= maxValues && countJsonValues(bytes, maxValues) > maxValues;
 }

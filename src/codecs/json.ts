@@ -17,24 +17,14 @@
  * `{"$class": "Object", "$data": {<its properties>}}`. No class can register
  * the name "Object". Objects without a `"$class"` property are written
  * exactly as before.
+ *
+ * json-plain.ts writes plain data the same way and loads up front. This
+ * writer handles every value, and NoDB loads it only for the values that the
+ * plain writer leaves to it.
  */
 import { EncodeError } from '../errors.js';
 import { ESCAPED_OBJECT_NAME, type ClassRegistry } from '../registry.js';
-
-/** Property that marks a class tag in JSON records. */
-export const CLASS_TAG = '$class';
-/** Property that contains a tagged value's data. */
-export const DATA_TAG = '$data';
-
-const SHORT_ESCAPES: Record<string, string> = {
-  '"': '\\"',
-  '\\': '\\\\',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\b': '\\b',
-  '\f': '\\f',
-};
+import { CLASS_TAG, DATA_TAG, quote } from './json-plain.js';
 
 interface WriteContext {
   /** Objects on the path from the root to the current value, to find cycles. */
@@ -204,21 +194,6 @@ export function pythonFloatRepr(value: number): string {
   const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
   const fraction = digits.slice(exponent + 1) || '0';
   return `${sign}${whole}.${fraction}`;
-}
-
-/** Characters that Python's `json.dumps` escapes: quote, backslash, and every code unit outside 0x20-0x7E. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
-const NEEDS_ESCAPE_ALL = new RegExp(NEEDS_ESCAPE.source, 'g');
-
-/** Quotes a string with Python's `ensure_ascii` escaping. */
-function quote(text: string): string {
-  // Most strings need no escape; the regular expression scans them natively.
-  if (!NEEDS_ESCAPE.test(text)) return '"' + text + '"';
-  return '"' + text.replace(NEEDS_ESCAPE_ALL, escapeCodeUnit) + '"';
-}
-
-function escapeCodeUnit(char: string): string {
-  return SHORT_ESCAPES[char] ?? '\\u' + char.charCodeAt(0).toString(16).padStart(4, '0');
 }
 
 function unserializable(path: string, what: string, fix: string): EncodeError {

@@ -12,8 +12,8 @@
  * of 40 to 75 bytes (an empty array or map, measured on Node 20), so a record's
  * byte size alone does not bound the heap it decodes to.
  */
-import { DecodeError, InvalidOptionsError } from '../errors.js';
-import { formatOptionValue } from './option-value.js';
+import { InvalidOptionsError } from '../errors.js';
+import { invalidOption } from './option-value.js';
 
 export interface DecodeLimits {
   /** Bytes a compressed record may inflate to. @default 16777216 (16 MiB) */
@@ -66,31 +66,21 @@ const MINIMUMS: Partial<ResolvedLimits> = { maxStringLength: 64, maxMapLength: 3
 export function resolveLimits(limits: DecodeLimits | undefined): ResolvedLimits {
   if (limits === undefined) return DEFAULT_LIMITS;
   if (typeof limits !== 'object' || limits === null) {
-    throw new InvalidOptionsError(`limits must be an object such as { maxDecompressedBytes: 1048576 }; got ${formatOptionValue(limits)}.`);
+    throw invalidOption('limits', 'an object such as { maxDecompressedBytes: 1048576 }', limits);
   }
 
   const resolved = { ...DEFAULT_LIMITS };
   for (const name of Object.keys(limits) as Array<keyof DecodeLimits>) {
     if (!(name in DEFAULT_LIMITS)) {
-      throw new InvalidOptionsError(
-        `limits.${name} is not a known limit; use ${Object.keys(DEFAULT_LIMITS).join(', ')}.`,
-      );
+      throw new InvalidOptionsError(`limits.${name} is not a known limit; use ${Object.keys(DEFAULT_LIMITS).join(', ')}.`);
     }
     const value = limits[name];
     if (value === undefined) continue;
     const minimum = MINIMUMS[name] ?? 1;
     if (typeof value !== 'number' || !(value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && value >= minimum))) {
-      throw new InvalidOptionsError(`limits.${name} must be an integer of at least ${minimum}, or Infinity; got ${formatOptionValue(value)}.`);
+      throw invalidOption(`limits.${name}`, `an integer of at least ${minimum}, or Infinity`, value);
     }
     resolved[name] = value;
   }
   return resolved;
-}
-
-/** Returns the DecodeError for record `key` when it passes limit `name`. */
-export function limitError(key: string, name: keyof DecodeLimits, limit: number, detail: string): DecodeError {
-  return new DecodeError(
-    `The object "${key}" is over limits.${name} (${limit}): ${detail}. Raise the limit if the record is genuine.`,
-    { key },
-  );
 }

@@ -1,4 +1,15 @@
 /**
+ * Messages of invalid options. Constructors validate synchronously, so every
+ * NoDB loads these messages up front, and one shared form keeps them short.
+ */
+import { InvalidOptionsError } from '../errors.js';
+
+/** Returns the InvalidOptionsError "`name` must be `expected`; got `value`." */
+export function invalidOption(name: string, expected: string, value: unknown): InvalidOptionsError {
+  return new InvalidOptionsError(`${name} must be ${expected}; got ${formatOptionValue(value)}.`);
+}
+
+/**
  * Formats an option's value for an error message. JSON.stringify would print
  * NaN and Infinity as null and leave undefined out, which hides the mistake.
  */

@@ -55,4 +55,14 @@ describe('core bundle', () => {
     expect(lazy.some((input) => input.includes('@msgpack/msgpack'))).toBe(true);
     expect(lazy.some((input) => input.includes('fflate'))).toBe(true);
   }, 30_000);
+
+  it('leaves the full codec and key messages to lazy chunks', async () => {
+    const meta = await bundle();
+    const loaded = staticOutputs(meta);
+    const core = [...loaded].flatMap((path) => Object.keys(meta.outputs[path]!.inputs));
+
+    // Plain JSON records and hashed keys of valid values need none of these.
+    const lazyOnly = /src\/(keys|readable-index|envelope-json)\.ts|src\/codecs\/(json|json-record|json-tags|full-codec|record|binary|limit-error)\.ts/;
+    expect(core.filter((input) => lazyOnly.test(input))).toEqual([]);
+  }, 30_000);
 });

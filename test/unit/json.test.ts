@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pythonFloatRepr, pythonJsonStringify } from '../../src/codecs/json.js';
+import { writePlainJson } from '../../src/codecs/json-plain.js';
 import { EncodeError } from '../../src/index.js';
+import { Point, generateValue, seededRandom } from '../helpers/values.js';
 
 describe('pythonFloatRepr', () => {
   // Expected strings are what Python 3.11 prints for repr(value).
@@ -72,6 +74,59 @@ describe('pythonJsonStringify', () => {
     const shared = { n: 1 };
     expect(pythonJsonStringify({ a: shared, b: shared })).toBe('{"a": {"n": 1}, "b": {"n": 1}}');
   });
+});
+
+describe('writePlainJson', () => {
+  it('matches the full writer', () => {
+    const random = seededRandom(2026);
+    let written = 0;
+    for (let i = 0; i < 2000; i++) {
+      const value = generateValue(random, 'json');
+      const text = writePlainJson(value);
+      if (text === undefined) continue;
+      written += 1;
+      expect(text, `value ${i}`).toBe(pythonJsonStringify(value));
+    }
+    // Most generated values are plain data, so most must take the plain path.
+    expect(written).toBeGreaterThan(1000);
+  });
+
+  it('writes numbers as Python does', () => {
+    const random = seededRandom(7);
+    for (let i = 0; i < 5000; i++) {
+      const value = (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
+      const text = writePlainJson(value);
+      if (text !== undefined) expect(text, String(value)).toBe(pythonJsonStringify(value));
+    }
+    expect(writePlainJson(0.0001)).toBe('0.0001');
+    expect(writePlainJson(123456789012345.6)).toBe('123456789012345.6');
+    expect(writePlainJson(2 ** 53)).toBe('9007199254740992');
+  });
+
+  const fullWriterValues: Array<[string, unknown]> = [
+    ['small float', 1e-5],
+    ['-0', -0],
+    ['large integer', 1e21],
+    ['NaN', Number.NaN],
+    ['BigInt', 1n],
+    ['undefined', undefined],
+    ['undefined item', [undefined]],
+    ['hole', [1, , 2]],
+    ['Date', new Date(0)],
+    ['Map', new Map()],
+    ['binary', new Uint8Array(1)],
+    ['class instance', new Point(1, 2)],
+    ['toJSON', { toJSON: () => 1 }],
+    ['own $class', { $class: 'User' }],
+    ['cycle', (() => { const a: Record<string, unknown> = {}; a.self = a; return a; })()],
+    ['deep nesting', deeplyNested(101)],
+  ];
+
+  for (const [name, value] of fullWriterValues) {
+    it(`leaves ${name} to the full writer`, () => {
+      expect(writePlainJson(value)).toBeUndefined();
+    });
+  }
 });
 
 function deeplyNested(depth: number): unknown {

@@ -2,14 +2,15 @@
  * Listing across pages, shared by every store so that each one only has to
  * read a single page.
  */
-import { InvalidOptionsError, ProtocolError } from '../errors.js';
+import { invalidOption } from '../codecs/option-value.js';
 import type { ListOptions, ListPage, ListPageOptions, ObjectInfo } from './types.js';
 
 /**
  * Iterates over every object that `readPage` returns, page after page, until a
  * page comes back without a continuation token. A server that hands back a
  * token it gave before would make this loop forever, and one that lists keys
- * outside the prefix would hand out other data, so both are a ProtocolError.
+ * outside the prefix would hand out other data, so both are a ProtocolError
+ * (worded in list-errors.ts).
  */
 export async function* listAllPages(
   readPage: (options: ListPageOptions) => Promise<ListPage>,
@@ -25,18 +26,14 @@ export async function* listAllPages(
     const prefix = options.prefix ?? '';
     const outside = page.objects.find((info) => !info.key.startsWith(prefix));
     if (outside) {
-      throw new ProtocolError(
-        `The listing of ${description} for prefix "${prefix}" returned the key "${outside.key}", which is outside it. ` +
-          `Report this to the server's operators.`,
-      );
+      const { keyOutsidePrefixError } = await import('./list-errors.js');
+      throw keyOutsidePrefixError(description, prefix, outside.key);
     }
     yield* page.objects;
 
     if (page.nextToken !== undefined && seenTokens.has(page.nextToken)) {
-      throw new ProtocolError(
-        `The listing of ${description} returned a continuation token it had returned before, ` +
-          `so it would never end. Report this to the server's operators.`,
-      );
+      const { repeatedTokenError } = await import('./list-errors.js');
+      throw repeatedTokenError(description);
     }
     if (page.nextToken !== undefined) seenTokens.add(page.nextToken);
     continuationToken = page.nextToken;
@@ -50,7 +47,7 @@ export const MAX_PAGE_SIZE = 1000;
 export function resolvePageSize(pageSize: number | undefined): number {
   const size = Math.min(pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   if (!Number.isInteger(size) || size < 1) {
-    throw new InvalidOptionsError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, not ${String(pageSize)}.`);
+    throw invalidOption('pageSize', `an integer from 1 to ${MAX_PAGE_SIZE}`, pageSize);
   }
   return size;
 }

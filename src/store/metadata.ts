@@ -30,3 +30,9 @@ export function checkMetadata(metadata: ObjectMetadata | undefined, key: string)
     }
   }
 }
+
+/** Checks `metadata` and adds it to `headers` as `x-amz-meta-*` headers. Throws InvalidOptionsError. */
+export function setMetadataHeaders(headers: Headers, metadata: ObjectMetadata, key: string): void {
+  checkMetadata(metadata, key);
+  for (const [name, value] of Object.entries(metadata)) headers.set(`x-amz-meta-${name}`, value);
+}

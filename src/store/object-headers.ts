@@ -2,7 +2,7 @@
  * Object attributes read from S3 response headers, for stores that speak the
  * S3 REST API without importing S3Store (and with it aws4fetch).
  */
-import type { ObjectMetadata } from './types.js';
+import type { ObjectHead, ObjectMetadata } from './types.js';
 
 /**
  * Metadata that identifies one conditional PUT, so that a repeat of it can
@@ -11,6 +11,16 @@ import type { ObjectMetadata } from './types.js';
  * from the metadata they return.
  */
 export const WRITE_ID_METADATA = 'nodb-write-id';
+
+/** Reads the attributes that GET and HEAD responses share. */
+export function readAttributes(headers: Headers): Pick<ObjectHead, 'etag' | 'metadata' | 'lastModified' | 'contentType'> {
+  return {
+    etag: headers.get('etag') ?? '',
+    metadata: readMetadata(headers),
+    lastModified: readDate(headers.get('last-modified')),
+    contentType: headers.get('content-type') ?? undefined,
+  };
+}
 
 /** Returns the `x-amz-meta-*` headers as metadata, without the write id. */
 export function readMetadata(headers: Headers): ObjectMetadata {

@@ -5,7 +5,7 @@
  * tries again.
  */
 import { AccessDeniedError, InvalidOptionsError, NetworkError, NoDBError, ProtocolError, S3Error } from '../errors.js';
-import { parseRetryAfter } from '../retry.js';
+import { parseRetryAfter } from '../retry-loop.js';
 import type { PresignFunction, PresignRequest, PresignedRequest } from './presign-request.js';
 
 /** Headers for a signer endpoint, or a function that returns them per request. */

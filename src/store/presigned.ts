@@ -4,29 +4,15 @@
  * fetch. The signer is a function of the app or a signer endpoint (see
  * createSigner in nodb/signer), which decides what each client may do.
  */
-import {
-  AccessDeniedError,
-  BucketNotFoundError,
-  InvalidOptionsError,
-  NetworkError,
-  NoDBError,
-  TimeoutError,
-} from '../errors.js';
-import { type Attempt, isUnanswered, parseRetryAfter, resolveRetryOptions, RETRYABLE_STATUSES, type RetryOptions, withRetry } from '../retry.js';
+import { AccessDeniedError, BucketNotFoundError, InvalidOptionsError, NetworkError } from '../errors.js';
+import { type Attempt, resolveRetryOptions, type RetryOptions } from '../retry.js';
+import { isRetryable, isUnanswered, parseRetryAfter, withRetry } from '../retry-loop.js';
 import { listAllPages, resolvePageSize } from './list.js';
 import { type SignContext, SignerClient, type SignerHeaders } from './presign-client.js';
 import { type PresignFunction, type PresignRequest, httpMethodOf } from './presign-request.js';
-import {
-  IfMatchForm,
-  type ObjectRequest,
-  type ObjectWriter,
-  deleteObject,
-  getObject,
-  headFromResponse,
-  putObject,
-} from './s3-objects.js';
+import { type ObjectRequest, type ObjectWriter, deleteObject, getObject, headFromResponse, putObject } from './s3-objects.js';
 import type { S3Hooks, S3Response } from './s3-transport.js';
-import { parseListPage } from './s3-xml.js';
+import { parseListResponse } from './s3-xml.js';
 import type {
   DeleteOptions,
   GetOptions,
@@ -124,7 +110,7 @@ export class PresignedStore implements ObjectStore {
     this.#writer = {
       description: this.description,
       bucket: this.bucket,
-      ifMatch: new IfMatchForm(),
+      unquotedIfMatch: false,
       send: (request) => this.#send(request),
       head: (key, headOptions) => this.head(key, headOptions),
     };
@@ -164,7 +150,7 @@ export class PresignedStore implements ObjectStore {
       { method: 'LIST', list, headers: {} },
       { key: undefined, headers: new Headers(), signal: options.signal },
     );
-    return parseListPage(new TextDecoder().decode(response.body), this.description);
+    return parseListResponse(response.body, this.description);
   }
 
   list(options: ListOptions = {}): AsyncIterable<ObjectInfo> {
@@ -305,10 +291,3 @@ export class PresignedStore implements ObjectStore {
   }
 
 }
-
-/** Network failures, timeouts, throttling and transient server errors are worth another attempt. */
-function isRetryable(error: unknown): boolean {
-  if (error instanceof NetworkError || error instanceof TimeoutError) return true;
-  return error instanceof NoDBError && error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
-}
-

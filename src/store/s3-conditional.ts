@@ -1,6 +1,7 @@
 /**
- * Interpretation of a failed conditional PUT. Servers differ here, and this
- * is the one place that handles how:
+ * Conditional writes and deletes, and the interpretation of a failed
+ * conditional PUT. Loaded only by requests that set a condition. Servers
+ * differ here, and this is the one place that handles how:
  * - a repeat of a PUT whose first response was lost meets its own write: the
  *   object carries that PUT's write id, so the write succeeded;
  * - Ceph RGW 16 rejects a quoted If-Match ETag with 412 even when it is
@@ -10,60 +11,114 @@
  *   both become a ConflictError;
  * - a PUT retried after an attempt that got no answer, which then meets
  *   someone else's write, cannot tell whether that attempt landed in between:
- *   OutcomeUnknownError, so that update() does not apply one change twice.
+ *   OutcomeUnknownError, so that update() does not apply one change twice;
+ * - Ceph RGW 16 ignores If-Match on DELETE, so a conditional delete checks
+ *   the ETag with a HEAD first.
  */
 import { BucketNotFoundError, ConflictError, NoDBError, OutcomeUnknownError } from '../errors.js';
-import { etagValue, sameEtag } from './etag.js';
+import { etagValue, quoteEtag, sameEtag } from './etag.js';
 import { WRITE_ID_METADATA } from './object-headers.js';
-import type { ObjectRequest } from './s3-objects.js';
+import type { ObjectWriter } from './s3-objects.js';
 import type { S3Response } from './s3-transport.js';
 import type { PutOptions } from './types.js';
 
-export interface ConditionalPut {
+/**
+ * Sends a PUT with its If-Match or If-None-Match condition and a write id
+ * that lets a repeat of it recognise its own write. Returns the response of
+ * a PUT that did succeed, or throws the error it deserves.
+ */
+export async function putConditionally(
+  writer: ObjectWriter,
+  key: string,
+  body: Uint8Array,
+  headers: Headers,
+  options: PutOptions,
+): Promise<S3Response> {
+  const writeId = crypto.randomUUID();
+  headers.set(`x-amz-meta-${WRITE_ID_METADATA}`, writeId);
+  if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
+  if (options.ifMatch !== undefined) headers.set('if-match', ifMatchValue(writer, options.ifMatch));
+
+  const unanswered = { value: false };
+  try {
+    return await writer.send({ method: 'PUT', key, headers, body, signal: options.signal, unanswered });
+  } catch (error) {
+    return resolveConditionalFailure(error, writer, { key, writeId, unanswered: unanswered.value, headers, body, options });
+  }
+}
+
+/**
+ * Checks that the object still has ETag `ifMatch` and returns the headers of
+ * the DELETE that makes the same check on the server. Throws ConflictError
+ * when the object is gone or has changed.
+ * NOTE: servers that ignore If-Match on DELETE (Ceph RGW 16) lose a write
+ * made between this HEAD and the DELETE. Servers that honour the header
+ * (AWS) still reject that case atomically.
+ */
+export async function deleteCondition(
+  writer: ObjectWriter,
+  key: string,
+  ifMatch: string,
+  signal: AbortSignal | undefined,
+): Promise<Headers> {
+  const current = await writer.head(key, { signal });
+  if (current === null || !sameEtag(current.etag, ifMatch)) {
+    throw new ConflictError(
+      `The delete of "${key}" in ${writer.description} was skipped: its ETag is no longer ${ifMatch}.`,
+      { key, bucket: writer.bucket, status: 412, s3Code: 'PreconditionFailed' },
+    );
+  }
+  return new Headers({ 'if-match': ifMatchValue(writer, ifMatch) });
+}
+
+/** A conditional PUT whose request failed. */
+interface FailedPut {
   key: string;
   writeId: string;
-  /** True when an attempt of the PUT got no response and was retried, so it may have been applied. @default false */
-  unanswered?: boolean;
+  /** True when an attempt of the PUT got no response and was retried, so it may have been applied. */
+  unanswered: boolean;
   headers: Headers;
   body: Uint8Array;
   options: PutOptions;
-  description: string;
-  bucket: string;
-  send: (request: ObjectRequest) => Promise<S3Response>;
-  /** Makes the store send If-Match unquoted from now on; false when it already does. */
-  switchToUnquotedIfMatch: () => boolean;
 }
 
 /** Returns the response of a PUT that did succeed, or throws the error it deserves. */
-export async function resolveConditionalFailure(error: unknown, put: ConditionalPut): Promise<S3Response> {
+async function resolveConditionalFailure(error: unknown, writer: ObjectWriter, put: FailedPut): Promise<S3Response> {
   const { key, options } = put;
+  const bucket = writer.bucket ?? '';
   const missingOnIfMatch =
     options.ifMatch !== undefined && error instanceof NoDBError && error.status === 404 && !(error instanceof BucketNotFoundError);
   if (!(error instanceof ConflictError) && !missingOnIfMatch) throw error;
 
-  const current = await put.send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
+  const current = await writer.send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
   const exists = current.status !== 404;
   if (exists && current.headers.get(`x-amz-meta-${WRITE_ID_METADATA}`) === put.writeId) return current;
 
   const currentEtag = current.headers.get('etag') ?? '';
-  if (options.ifMatch !== undefined && exists && sameEtag(currentEtag, options.ifMatch) && put.switchToUnquotedIfMatch()) {
+  if (options.ifMatch !== undefined && exists && sameEtag(currentEtag, options.ifMatch) && !writer.unquotedIfMatch) {
+    writer.unquotedIfMatch = true;
     put.headers.set('if-match', etagValue(options.ifMatch));
-    return put.send({ method: 'PUT', key, headers: put.headers, body: put.body, signal: options.signal });
+    return writer.send({ method: 'PUT', key, headers: put.headers, body: put.body, signal: options.signal });
   }
 
   if (put.unanswered) {
     throw new OutcomeUnknownError(
-      `The write to "${key}" in ${put.description} may or may not have been applied: an earlier attempt got ` +
+      `The write to "${key}" in ${writer.description} may or may not have been applied: an earlier attempt got ` +
         `no answer, and the object has changed since. Read the record again and decide whether to write.`,
-      { key, bucket: put.bucket, status: 412, s3Code: 'PreconditionFailed', cause: error },
+      { key, bucket, status: 412, s3Code: 'PreconditionFailed', cause: error },
     );
   }
 
   const state = exists ? `its ETag is now ${currentEtag}` : 'it does not exist';
   const expected = options.ifMatch !== undefined ? `ETag ${options.ifMatch}` : 'no object';
   throw new ConflictError(
-    `The write to "${key}" in ${put.description} was rejected: it expected ${expected}, but ${state}. ` +
+    `The write to "${key}" in ${writer.description} was rejected: it expected ${expected}, but ${state}. ` +
       `The stored object was left unchanged; read it again and retry.`,
-    { key, bucket: put.bucket, status: 412, s3Code: 'PreconditionFailed', cause: error },
+    { key, bucket, status: 412, s3Code: 'PreconditionFailed', cause: error },
   );
+}
+
+/** Returns an If-Match value in the form the store's server accepts. */
+function ifMatchValue(writer: ObjectWriter, etag: string): string {
+  return writer.unquotedIfMatch ? etagValue(etag) : quoteEtag(etag);
 }

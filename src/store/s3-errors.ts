@@ -1,5 +1,6 @@
 /**
  * S3 error responses to typed errors, with messages that name what to check.
+ * Loaded on the error path only, so none of these messages is in the core bundle.
  */
 import {
   AccessDeniedError,
@@ -8,9 +9,19 @@ import {
   NetworkError,
   type NoDBError,
   type NoDBErrorDetails,
+  ProtocolError,
   S3Error,
 } from '../errors.js';
-import { parseErrorBody } from './s3-xml.js';
+import { elementText } from './s3-xml.js';
+
+/** Fields of an S3 `<Error>` document. */
+export interface S3ErrorBody {
+  code: string | undefined;
+  message: string | undefined;
+  requestId: string | undefined;
+  /** Region a 301 or 400 response names as the bucket's, when present. */
+  region: string | undefined;
+}
 
 /** Context of the failed request, for the message. */
 export interface RequestContext {
@@ -70,11 +81,7 @@ export function errorFromResponse(
         details,
       );
     case 'NoSuchBucket':
-      return new BucketNotFoundError(
-        `The bucket "${context.bucket}" does not exist at ${context.endpoint}. ` +
-          `Create it, or check the bucket name and the endpoint.`,
-        details,
-      );
+      return bucketNotFoundError(context.bucket, context.endpoint, details);
     case 'PreconditionFailed':
     case 'ConditionalRequestConflict':
       return new ConflictError(
@@ -103,6 +110,14 @@ export function errorFromResponse(
   return new S3Error(`${operation} failed with ${status} ${s3Code}.${serverMessage}`, details);
 }
 
+/** Error for a bucket that does not exist at the endpoint. */
+export function bucketNotFoundError(bucket: string, endpoint: string, details: NoDBErrorDetails): BucketNotFoundError {
+  return new BucketNotFoundError(
+    `The bucket "${bucket}" does not exist at ${endpoint}. Create it, or check the bucket name and the endpoint.`,
+    details,
+  );
+}
+
 /** Error for a request that got no response at all. */
 export function networkError(error: unknown, context: RequestContext): NetworkError {
   const reason = describeCause(error);
@@ -111,6 +126,37 @@ export function networkError(error: unknown, context: RequestContext): NetworkEr
       `Check that the server is running and that the endpoint is right.`,
     { key: context.key, bucket: context.bucket, cause: error },
   );
+}
+
+/** Error for a response whose body could not be read to the end. */
+export function bodyReadError(error: unknown, context: RequestContext): NetworkError {
+  return new NetworkError(
+    `${context.method} to ${context.endpoint} failed while reading the response body. ` +
+      `Check the network between this client and the server.`,
+    { key: context.key, bucket: context.bucket, cause: error },
+  );
+}
+
+/** Error for a PUT that succeeded but whose response has no ETag that the client can read. */
+export function missingEtagError(key: string, description: string, bucket: string | undefined): ProtocolError {
+  // Browsers hide response headers that the bucket's CORS rule does not expose.
+  return new ProtocolError(
+    `The PUT of "${key}" to ${description} succeeded, but its response has no readable ETag. ` +
+      `If this runs in a browser, the bucket's CORS rule must expose the ETag header.`,
+    { key, bucket },
+  );
+}
+
+/** Reads the fields of an error body; an unreadable body yields all-undefined fields. */
+export function parseErrorBody(xml: string): S3ErrorBody {
+  // A hostile or broken server may send megabytes here; messages keep a bounded part.
+  const bounded = (text: string | undefined, max: number) => (text && text.length > max ? text.slice(0, max) + '…' : text);
+  return {
+    code: bounded(elementText(xml, 'Code'), 100),
+    message: bounded(elementText(xml, 'Message'), 500),
+    requestId: bounded(elementText(xml, 'RequestId'), 200),
+    region: bounded(elementText(xml, 'Region'), 100),
+  };
 }
 
 // HEAD responses have no body, so their S3 code comes from the status.

@@ -1,13 +1,14 @@
 /**
- * SigV4 presigned URLs for the signer endpoint: one object request, or one
- * ListObjectsV2 page (a GET on the bucket with a query, which
- * S3Store.presign does not cover). URLs are built by an S3Store, so
- * addressing and key encoding match the store's own requests.
+ * SigV4 presigned URLs: S3Store.presign, and for the signer endpoint one
+ * object request or one ListObjectsV2 page (a GET on the bucket with a
+ * query, which S3Store.presign does not cover). URLs are built by an
+ * S3Store, so addressing and key encoding match the store's own requests.
  */
 import { AwsV4Signer } from 'aws4fetch';
+import { InvalidOptionsError } from '../errors.js';
 import type { PresignListQuery } from './presign-request.js';
-import { type S3Store, encodeRfc3986 } from './s3.js';
-import type { Credentials } from './s3-transport.js';
+import { MAX_PRESIGN_SECONDS, type PresignOptions, type S3Store, formatQuery, listObjectsParams } from './s3.js';
+import { type Credentials, type S3Transport, amzDate } from './s3-transport.js';
 
 export interface PresignSettings {
   /** The store whose URL and region are used. */
@@ -17,6 +18,33 @@ export interface PresignSettings {
   expiresIn: number;
   /** Milliseconds added to the local clock when signing. @default 0 */
   clockOffsetMs?: number | undefined;
+}
+
+/** Seconds an S3Store.presign URL stays valid when `expiresIn` is left out. */
+const DEFAULT_EXPIRES_IN = 900;
+
+/**
+ * S3Store.presign: checks `options.expiresIn`, then returns a presigned URL
+ * for one request on `key`, signed with the store's credentials and with its
+ * clock as corrected after any RequestTimeTooSkewed response.
+ */
+export function presignWithOptions(
+  store: S3Store,
+  transport: S3Transport,
+  method: 'GET' | 'HEAD' | 'PUT' | 'DELETE',
+  key: string,
+  options: PresignOptions,
+): Promise<string> {
+  const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
+    throw new InvalidOptionsError(
+      `expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGN_SECONDS}, not ${JSON.stringify(expiresIn)}.`,
+      { key, bucket: store.bucket },
+    );
+  }
+
+  const settings = { store, credentials: transport.settings.credentials, expiresIn, clockOffsetMs: transport.clockOffsetMs };
+  return presignObject(method, key, options.headers ?? {}, settings);
 }
 
 /**
@@ -38,16 +66,7 @@ export function presignObject(
 export function presignListObjects(query: PresignListQuery, settings: PresignSettings): Promise<string> {
   // objectUrl encodes the key after "bucketUrl/", so an empty key leaves the bucket URL and a slash.
   const bucketUrl = settings.store.objectUrl('').slice(0, -1);
-
-  const params: Array<[string, string]> = [
-    ['list-type', '2'],
-    ['max-keys', String(query.maxKeys ?? 1000)],
-    ['encoding-type', 'url'],
-  ];
-  if (query.prefix) params.push(['prefix', query.prefix]);
-  if (query.startAfter) params.push(['start-after', query.startAfter]);
-  if (query.continuationToken) params.push(['continuation-token', query.continuationToken]);
-  return presign('GET', bucketUrl, params, {}, settings);
+  return presign('GET', bucketUrl, listObjectsParams({ ...query, maxKeys: query.maxKeys ?? 1000 }), {}, settings);
 }
 
 async function presign(
@@ -76,13 +95,4 @@ async function presign(
   // aws4fetch edits the query through URLSearchParams, which writes a space
   // as "+". Servers disagree on reading "+", so write every value as RFC 3986.
   return `${signed.origin}${signed.pathname}?${formatQuery([...signed.searchParams])}`;
-}
-
-function formatQuery(params: Array<[string, string]>): string {
-  return params.map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`).join('&');
-}
-
-/** Formats a time as SigV4's `YYYYMMDDTHHMMSSZ`. */
-function amzDate(time: number): string {
-  return new Date(time).toISOString().replace(/[:-]|\.\d{3}/g, '');
 }

@@ -1,14 +1,14 @@
 /**
- * One signed S3 request, with the retry policy, timeouts, clock-skew
- * correction and hooks around it. Operations live in s3.ts; this file only
- * turns a method, URL and body into a fully read response or a typed error.
+ * One signed S3 request: it turns a method, URL and body into a fully read
+ * response. The first attempt runs here. When it does not succeed,
+ * s3-retry.ts loads to classify the failure, correct clock skew and run the
+ * rest of the retry policy, so that code stays out of the core bundle.
+ * Operations live in s3.ts.
  */
 import { AwsV4Signer } from 'aws4fetch';
-import { NetworkError, NoDBError, S3Error, TimeoutError } from '../errors.js';
+import { NetworkError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
-import { type Attempt, RETRYABLE_STATUSES, type RetryEvent, isUnanswered, parseRetryAfter, withRetry } from '../retry.js';
-import type { RetryOptions } from '../retry.js';
-import type { RequestContext } from './s3-errors.js';
+import { type Attempt, type RetryEvent, type RetryOptions, startAttempt } from '../retry.js';
 
 /** Access keys, optionally short-lived with a session token. */
 export interface Credentials {
@@ -58,6 +58,26 @@ export interface S3Request {
   unanswered?: { value: boolean };
 }
 
+/** Settings of a transport, as S3Store resolves them from its options. */
+export interface TransportSettings {
+  credentials: Credentials;
+  region: string;
+  bucket: string;
+  endpoint: string;
+  fetch: typeof fetch;
+  retry: Required<RetryOptions>;
+  hooks: S3Hooks;
+}
+
+/** Why an attempt has no response to classify: fetch rejected, or reading the body failed. */
+export class NoResponse {
+  constructor(
+    readonly cause: unknown,
+    /** True when the response arrived but its body could not be read. */
+    readonly readingBody: boolean,
+  ) {}
+}
+
 /**
  * True in browsers and their workers, whose fetch has an HTTP cache. Older
  * Cloudflare Workers reject fetch's `cache` option, so it is set only here.
@@ -65,159 +85,94 @@ export interface S3Request {
 const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'undefined' ||
   typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 
-/** Hex SHA-256 of an empty body, sent with every request that has none. */
-const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
 export class S3Transport {
-  readonly #credentials: Credentials;
-  readonly #region: string;
-  readonly #bucket: string;
-  readonly #endpoint: string;
-  readonly #fetch: typeof fetch;
-  readonly #retry: Required<RetryOptions>;
-  readonly #hooks: S3Hooks;
+  readonly settings: TransportSettings;
+  /** Milliseconds added to the local clock when signing. s3-retry.ts corrects it after a RequestTimeTooSkewed response. */
+  clockOffsetMs: number;
   readonly #signingKeyCache = new Map<string, ArrayBuffer>();
-  /** Correction added to the local clock when signing, learned from RequestTimeTooSkewed. */
-  #clockOffsetMs: number;
-  /** Retry-After of failed responses, kept beside the error they produced. */
-  readonly #retryAfter = new WeakMap<object, number>();
 
-  constructor(settings: {
-    credentials: Credentials;
-    region: string;
-    bucket: string;
-    endpoint: string;
-    fetch: typeof fetch;
-    retry: Required<RetryOptions>;
-    hooks: S3Hooks;
-    clockOffsetMs: number;
-  }) {
-    this.#credentials = { ...settings.credentials };
-    this.#region = settings.region;
-    this.#bucket = settings.bucket;
-    this.#endpoint = settings.endpoint;
-    this.#fetch = settings.fetch;
-    this.#retry = settings.retry;
-    this.#hooks = settings.hooks;
-    this.#clockOffsetMs = settings.clockOffsetMs;
-  }
-
-  get accessKeyId(): string {
-    return this.#credentials.accessKeyId;
+  constructor(settings: TransportSettings, clockOffsetMs: number) {
+    this.settings = { ...settings, credentials: { ...settings.credentials } };
+    this.clockOffsetMs = clockOffsetMs;
   }
 
   /**
-   * Sends a request with retries. Every method nodb sends (GET, HEAD, PUT of a
-   * whole object, DELETE) is idempotent, so each may be repeated. When a repeated
-   * conditional PUT meets its own earlier write, the caller resolves it.
+   * Sends a request with retries. The first attempt runs here, and any other
+   * outcome than success loads s3-retry.ts for the rest. Every method nodb
+   * sends (GET, HEAD, PUT of a whole object, DELETE) is idempotent, so each
+   * may be repeated. When a repeated conditional PUT meets its own earlier
+   * write, the caller resolves it.
    */
   async send(request: S3Request): Promise<S3Response> {
-    const payloadHash = request.body ? await sha256Hex(request.body) : EMPTY_BODY_SHA256;
-    const describe = `${request.method} ${request.key === undefined ? `bucket "${this.#bucket}"` : `"${request.key}"`} at ${this.#endpoint}`;
+    const payloadHash = await sha256Hex(request.body ?? new Uint8Array(0));
+    // The deadline covers this first attempt too.
+    const deadline = Date.now() + this.settings.retry.deadlineMs;
+    request.signal?.throwIfAborted();
 
-    return withRetry((attempt) => this.#attempt(request, payloadHash, attempt), {
-      policy: this.#retry,
-      signal: request.signal,
-      describe,
-      isRetryable: (error) => isRetryable(error),
-      retryAfterMs: (error) => (typeof error === 'object' && error ? this.#retryAfter.get(error) : undefined),
-      beforeRetry: (event) => {
-        if (request.unanswered && isUnanswered(event.error)) request.unanswered.value = true;
-        this.#hooks.beforeRetry?.({ ...event, method: request.method, key: request.key });
-      },
-    });
-  }
-
-  /**
-   * Returns `url` with a SigV4 query signature valid for `expiresIn` seconds.
-   * Headers passed here are signed too, so a request made with the URL must send them
-   * with the same values.
-   */
-  async presign(method: string, url: string, expiresIn: number, headers: Headers): Promise<string> {
-    const target = new URL(url);
-    target.searchParams.set('X-Amz-Expires', String(expiresIn));
-
-    return (await this.#sign(method, target.toString(), headers, true)).url.toString();
-  }
-
-  async #attempt(request: S3Request, payloadHash: string, attempt: Attempt): Promise<S3Response> {
-    let response = await this.#fetchOnce(request, payloadHash, attempt);
-
-    // A clock that is off by more than 15 minutes fails every signature. The
-    // server's Date header says by how much: correct the clock and re-sign once.
-    const serverTime = Date.parse(response.headers.get('date') ?? '');
-    if (response.status === 403 && isClockSkew(response.body, serverTime - (Date.now() + this.#clockOffsetMs))) {
-      this.#clockOffsetMs = serverTime - Date.now();
-      response = await this.#fetchOnce(request, payloadHash, attempt);
+    const attempt = startAttempt(1, this.settings.retry, deadline, request.signal);
+    let response: S3Response | undefined;
+    let failure: unknown;
+    try {
+      response = await this.fetchOnce(request, payloadHash, attempt);
+    } catch (error) {
+      failure = error;
     }
-
-    if ((response.status >= 200 && response.status < 300) || response.status === 304) return response;
-
-    // Browsers report a redirect that was not followed as status 0 (an opaque redirect).
-    const location = response.headers.get('location');
-    if (response.status === 0 || (response.status >= 300 && response.status < 400 && location !== null)) {
-      throw new S3Error(
-        `${request.method} to ${this.#endpoint} was redirected${location ? ` to ${location}` : ''}; ` +
-          `nodb does not follow redirects. Check the endpoint and the region of bucket "${this.#bucket}".`,
-        { status: response.status, s3Code: 'Redirect', key: request.key, bucket: this.#bucket },
-      );
-    }
-
-    const bodyText = new TextDecoder().decode(response.body);
-    if (response.status === 404 && request.absentOn404 && !bodyText.includes('<Code>NoSuchBucket</Code>')) {
+    if (response !== undefined && isAccepted(response, request)) {
+      attempt.end();
       return response;
     }
 
-    // Error messages load on the error path only, keeping them out of the core bundle.
-    const { errorFromResponse } = await import('./s3-errors.js');
-    const error = errorFromResponse(response.status, response.headers, bodyText, this.#context(request));
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-    if (retryAfter !== undefined) this.#retryAfter.set(error, retryAfter);
-    throw error;
+    let retry: typeof import('./s3-retry.js');
+    try {
+      retry = await import('./s3-retry.js');
+    } catch (importError) {
+      // A browser that went offline cannot load the module. A request without
+      // a response then gets a NetworkError with a shorter message.
+      attempt.end();
+      request.signal?.throwIfAborted();
+      if (failure instanceof NoResponse) {
+        throw new NetworkError(`${request.method} to ${this.settings.endpoint} failed before a response arrived.`, {
+          key: request.key,
+          bucket: this.settings.bucket,
+          cause: failure.cause,
+        });
+      }
+      throw response === undefined ? failure : importError;
+    }
+    return retry.retryRequest(this, request, payloadHash, { attempt, deadline, response, failure });
   }
 
-  /** Signs a request in its headers, or in its query string for a presigned URL, with the corrected clock. */
-  #sign(method: string, url: string, headers: Headers, signQuery: boolean) {
-    return new AwsV4Signer({
-      method,
-      url,
-      headers,
-      accessKeyId: this.#credentials.accessKeyId,
-      secretAccessKey: this.#credentials.secretAccessKey,
-      sessionToken: this.#credentials.sessionToken,
-      service: 's3',
-      region: this.#region,
-      cache: this.#signingKeyCache,
-      datetime: amzDate(Date.now() + this.#clockOffsetMs),
-      signQuery,
-      // aws4fetch leaves content-type unsigned by default; a presigned URL must pin it.
-      allHeaders: signQuery,
-    }).sign();
-  }
-
-  #context(request: S3Request): RequestContext {
-    return {
-      method: request.method,
-      key: request.key,
-      bucket: this.#bucket,
-      endpoint: this.#endpoint,
-      accessKeyId: this.#credentials.accessKeyId,
-    };
-  }
-
-  async #fetchOnce(request: S3Request, payloadHash: string, attempt: Attempt): Promise<S3Response> {
+  /**
+   * Signs and sends one request, and reads its whole body inside the attempt
+   * so that its timeout covers a slow body too. Throws NoResponse when fetch
+   * rejects or the body cannot be read.
+   */
+  async fetchOnce(request: S3Request, payloadHash: string, attempt: Attempt): Promise<S3Response> {
+    const { method, url, key } = request;
+    const { credentials, hooks } = this.settings;
     const headers = new Headers(request.headers);
     headers.set('x-amz-content-sha256', payloadHash);
 
-    const signed = await this.#sign(request.method, request.url, headers, false);
+    const signed = await new AwsV4Signer({
+      method,
+      url,
+      headers,
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+      service: 's3',
+      region: this.settings.region,
+      cache: this.#signingKeyCache,
+      datetime: amzDate(Date.now() + this.clockOffsetMs),
+    }).sign();
 
-    this.#hooks.beforeRequest?.({ method: request.method, url: request.url, key: request.key, attempt: attempt.number });
+    hooks.beforeRequest?.({ method, url, key, attempt: attempt.number });
     const started = Date.now();
 
     let response: Response;
     try {
-      response = await this.#fetch(signed.url, {
-        method: request.method,
+      response = await this.settings.fetch(signed.url, {
+        method,
         headers: signed.headers,
         body: request.body ? new Uint8Array(request.body) : undefined,
         signal: attempt.signal,
@@ -227,73 +182,36 @@ export class S3Transport {
         ...(IN_BROWSER ? { cache: 'no-store' as const } : {}),
       });
     } catch (error) {
-      if (attempt.signal.aborted) throw attempt.signal.reason;
-      throw await describeNetworkError(error, this.#context(request));
+      throw new NoResponse(error, false);
     }
 
-    // Read the whole body inside the attempt, so its timeout covers a slow body too.
     let body: Uint8Array;
     try {
-      body = request.method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+      body = method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
     } catch (error) {
-      if (attempt.signal.aborted) throw attempt.signal.reason;
-      throw new NetworkError(
-        `${request.method} to ${this.#endpoint} failed while reading the response body. ` +
-          `Check the network between this client and the server.`,
-        { key: request.key, bucket: this.#bucket, cause: error },
-      );
+      throw new NoResponse(error, true);
     } finally {
       // Not awaited: cancelling a teed body resolves only once every branch is cancelled.
-      if (request.method === 'HEAD') response.body?.cancel().catch(() => undefined);
+      if (method === 'HEAD') response.body?.cancel().catch(() => undefined);
     }
 
-    this.#hooks.afterResponse?.({
-      method: request.method,
-      url: request.url,
-      key: request.key,
-      status: response.status,
-      attempt: attempt.number,
-      durationMs: Date.now() - started,
-    });
+    hooks.afterResponse?.({ method, url, key, status: response.status, attempt: attempt.number, durationMs: Date.now() - started });
     return { status: response.status, headers: response.headers, body };
   }
 }
 
 /**
- * Builds the NetworkError for a request that got no response. When the
- * message module itself cannot load (a browser that is offline and has not
- * fetched that chunk yet), a shorter message is used.
+ * True for the responses a request succeeds with: 2xx, 304, and a 404 for a
+ * missing object when the request accepts that. A 404 for a missing bucket is
+ * never accepted.
  */
-async function describeNetworkError(error: unknown, context: RequestContext): Promise<NetworkError> {
-  try {
-    const { networkError } = await import('./s3-errors.js');
-    return networkError(error, context);
-  } catch {
-    return new NetworkError(`${context.method} to ${context.endpoint} failed before a response arrived.`, {
-      key: context.key,
-      bucket: context.bucket,
-      cause: error,
-    });
-  }
-}
-
-/** Network failures, timeouts, throttling and transient server errors are worth another attempt. */
-function isRetryable(error: unknown): boolean {
-  if (error instanceof NetworkError || error instanceof TimeoutError) return true;
-  return error instanceof NoDBError && error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
-}
-
-/**
- * True when a 403 comes from a skewed clock: the body has the code RequestTimeTooSkewed,
- * or (for HEAD, which has no body) the server's clock differs from the one we
- * sign with by more than five minutes.
- */
-function isClockSkew(body: Uint8Array, differenceMs: number): boolean {
-  if (Number.isNaN(differenceMs)) return false;
-  return new TextDecoder().decode(body).includes('<Code>RequestTimeTooSkewed</Code>') || Math.abs(differenceMs) > 5 * 60_000;
+export function isAccepted(response: S3Response, request: S3Request): boolean {
+  const { status } = response;
+  if ((status >= 200 && status < 300) || status === 304) return true;
+  return status === 404 && request.absentOn404 === true && !new TextDecoder().decode(response.body).includes('<Code>NoSuchBucket</Code>');
 }
 
 /** Formats a time as SigV4's `YYYYMMDDTHHMMSSZ`. */
-function amzDate(time: number): string {
+export function amzDate(time: number): string {
   return new Date(time).toISOString().replace(/[:-]|\.\d{3}/g, '');
 }

@@ -1,22 +1,13 @@
 /**
- * The few S3 XML documents nodb reads: ListObjectsV2 results and error bodies.
+ * Reading the few S3 XML documents nodb needs: ListObjectsV2 results here,
+ * and error bodies in s3-errors.ts.
  *
  * There is no DOMParser in Node, Workers or Deno, and a general XML parser
  * would cost more than the rest of the library. S3 responses are flat and
  * machine-written, with `<`, `&` and quotes always escaped inside text, so
  * matching element text by tag name is exact for them.
  */
-import { ProtocolError } from '../errors.js';
 import type { ListPage, ObjectInfo } from './types.js';
-
-/** Fields of an S3 `<Error>` document. */
-export interface S3ErrorBody {
-  code: string | undefined;
-  message: string | undefined;
-  requestId: string | undefined;
-  /** Region a 301 or 400 response names as the bucket's, when present. */
-  region: string | undefined;
-}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -43,69 +34,54 @@ export function decodeEntities(text: string): string {
   });
 }
 
-/** Reads the fields of an error body; an unreadable body yields all-undefined fields. */
-export function parseErrorBody(xml: string): S3ErrorBody {
-  // A hostile or broken server may send megabytes here; messages keep a bounded part.
-  const bounded = (text: string | undefined, max: number) => (text && text.length > max ? text.slice(0, max) + '…' : text);
-  return {
-    code: bounded(elementText(xml, 'Code'), 100),
-    message: bounded(elementText(xml, 'Message'), 500),
-    requestId: bounded(elementText(xml, 'RequestId'), 200),
-    region: bounded(elementText(xml, 'Region'), 100),
-  };
-}
+/** A reason why a ListObjectsV2 response is unusable. list-errors.ts words the ProtocolError for each. */
+export type ListProblem =
+  | { problem: 'not-a-listing' | 'incomplete' | 'entry-without-key' | 'truncated-without-token' }
+  | { problem: 'invalid-key-encoding'; key: string };
 
 /**
- * Parses a ListObjectsV2 result. Keys are URL-decoded only when the response
- * contains `<EncodingType>url</EncodingType>`, because servers that ignore the
- * `encoding-type` parameter return them as plain text.
+ * Parses a ListObjectsV2 result, or returns what makes it unusable. Keys are
+ * URL-decoded only when the response contains `<EncodingType>url</EncodingType>`,
+ * because servers that ignore the `encoding-type` parameter return them as plain text.
  */
-export function parseListPage(xml: string, description: string): ListPage {
-  if (!/<ListBucketResult[\s>]/.test(xml)) {
-    throw new ProtocolError(`The listing of ${description} is not a ListBucketResult document.`);
-  }
-
+export function readListPage(xml: string): ListPage | ListProblem {
+  if (!/<ListBucketResult[\s>]/.test(xml)) return { problem: 'not-a-listing' };
   // A page cut off in transit could otherwise pass for a last page.
-  if (!xml.includes('</ListBucketResult>') || elementText(xml, 'IsTruncated') === undefined) {
-    throw new ProtocolError(
-      `The listing of ${description} is incomplete: it has no <IsTruncated> or no closing tag. ` +
-        `The response was cut off; try again.`,
-    );
-  }
+  if (!xml.includes('</ListBucketResult>') || elementText(xml, 'IsTruncated') === undefined) return { problem: 'incomplete' };
 
   const urlEncoded = elementText(xml, 'EncodingType') === 'url';
-  const decodeKey = (raw: string) => {
-    if (!urlEncoded) return raw;
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      throw new ProtocolError(`The listing of ${description} has a key that is not valid URL encoding: "${raw}".`);
+  const objects: ObjectInfo[] = [];
+  for (const block of elementBlocks(xml, 'Contents')) {
+    let key = elementText(block, 'Key');
+    if (key === undefined) return { problem: 'entry-without-key' };
+    if (urlEncoded) {
+      try {
+        key = decodeURIComponent(key);
+      } catch {
+        return { problem: 'invalid-key-encoding', key };
+      }
     }
-  };
 
-  const objects: ObjectInfo[] = elementBlocks(xml, 'Contents').map((block) => {
-    const key = elementText(block, 'Key');
-    if (key === undefined) {
-      throw new ProtocolError(`The listing of ${description} has an entry without a <Key>.`);
-    }
     const lastModified = elementText(block, 'LastModified');
-    return {
-      key: decodeKey(key),
+    objects.push({
+      key,
       etag: elementText(block, 'ETag') ?? '',
       size: Number(elementText(block, 'Size') ?? '0'),
       lastModified: lastModified === undefined ? undefined : new Date(lastModified),
-    };
-  });
+    });
+  }
 
   const truncated = elementText(xml, 'IsTruncated') === 'true';
   const nextToken = elementText(xml, 'NextContinuationToken');
-
-  if (truncated && !nextToken) {
-    throw new ProtocolError(
-      `The listing of ${description} is marked truncated but has no continuation token, ` +
-        `so the remaining keys cannot be read. The server is not S3-compatible here.`,
-    );
-  }
-
+  if (truncated && !nextToken) return { problem: 'truncated-without-token' };
   return { objects, nextToken: truncated ? nextToken : undefined };
+}
+
+/** Parses a ListObjectsV2 response body; an unusable one loads list-errors.ts to throw its ProtocolError. */
+export async function parseListResponse(body: Uint8Array, description: string): Promise<ListPage> {
+  const page = readListPage(new TextDecoder().decode(body));
+  if (!('problem' in page)) return page;
+
+  const { listProblemError } = await import('./list-errors.js');
+  throw listProblemError(page, description);
 }

@@ -2,21 +2,15 @@
  * An ObjectStore over the S3 REST API, through `fetch` and aws4fetch's SigV4
  * signer: AWS S3, Cloudflare R2, MinIO, Ceph RGW and other compatible servers.
  */
-import { BucketNotFoundError, InvalidOptionsError } from '../errors.js';
+import { invalidOption } from '../codecs/option-value.js';
+import { InvalidOptionsError } from '../errors.js';
 import { type RetryOptions, resolveRetryOptions } from '../retry.js';
 import { listAllPages, resolvePageSize } from './list.js';
-import {
-  IfMatchForm,
-  type ObjectRequest,
-  type ObjectWriter,
-  deleteObject,
-  getObject,
-  headFromResponse,
-  putObject,
-} from './s3-objects.js';
+import type { PresignListQuery } from './presign-request.js';
+import { type ObjectRequest, type ObjectWriter, deleteObject, getObject, headFromResponse, putObject } from './s3-objects.js';
 import { type Credentials, type S3Hooks, type S3Response, S3Transport } from './s3-transport.js';
 import type { CorsOptions } from './s3-bucket.js';
-import { parseListPage } from './s3-xml.js';
+import { parseListResponse } from './s3-xml.js';
 import type {
   DeleteOptions,
   GetOptions,
@@ -111,20 +105,22 @@ export class S3Store implements ObjectStore {
     this.#writer = {
       description: this.description,
       bucket: this.bucket,
-      ifMatch: new IfMatchForm(),
+      unquotedIfMatch: false,
       send: (request) => this.#send(request),
       head: (key, headOptions) => this.head(key, headOptions),
     };
-    this.#transport = new S3Transport({
-      credentials: options.credentials,
-      region: this.region,
-      bucket: this.bucket,
-      endpoint: this.endpoint,
-      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-      retry: resolveRetryOptions(options.retry),
-      hooks: options.hooks ?? {},
-      clockOffsetMs: options.clockOffsetMs ?? 0,
-    });
+    this.#transport = new S3Transport(
+      {
+        credentials: options.credentials,
+        region: this.region,
+        bucket: this.bucket,
+        endpoint: this.endpoint,
+        fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        retry: resolveRetryOptions(options.retry),
+        hooks: options.hooks ?? {},
+      },
+      options.clockOffsetMs ?? 0,
+    );
   }
 
   async get(key: string, options: GetOptions = {}): Promise<StoredObject | Unmodified | null> {
@@ -150,20 +146,10 @@ export class S3Store implements ObjectStore {
   }
 
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
-    const pageSize = resolvePageSize(options.pageSize);
-
-    const query: Array<[string, string]> = [
-      ['list-type', '2'],
-      ['max-keys', String(pageSize)],
-      ['encoding-type', 'url'],
-    ];
-    if (options.prefix) query.push(['prefix', options.prefix]);
-    if (options.startAfter) query.push(['start-after', options.startAfter]);
-    if (options.continuationToken) query.push(['continuation-token', options.continuationToken]);
-
-    const url = this.#bucketUrl + '?' + query.map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`).join('&');
+    const query = listObjectsParams({ ...options, maxKeys: resolvePageSize(options.pageSize) });
+    const url = `${this.#bucketUrl}?${formatQuery(query)}`;
     const response = await this.#transport.send({ method: 'GET', url, key: undefined, signal: options.signal });
-    return parseListPage(new TextDecoder().decode(response.body), this.description);
+    return parseListResponse(response.body, this.description);
   }
 
   list(options: ListOptions = {}): AsyncIterable<ObjectInfo> {
@@ -191,14 +177,8 @@ export class S3Store implements ObjectStore {
     key: string,
     options: PresignOptions = {},
   ): Promise<string> {
-    const expiresIn = options.expiresIn ?? 900;
-    if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
-      throw new InvalidOptionsError(
-        `expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGN_SECONDS}, not ${JSON.stringify(expiresIn)}.`,
-        { key, bucket: this.bucket },
-      );
-    }
-    return this.#transport.presign(method, this.objectUrl(key), expiresIn, new Headers(options.headers));
+    const { presignWithOptions } = await import('./s3-presign.js');
+    return presignWithOptions(this, this.#transport, method, key, options);
   }
 
   /** Returns the URL of an object: the key encoded once, `/` included. */
@@ -219,10 +199,8 @@ export class S3Store implements ObjectStore {
     if (this.#bucketSeen) return;
     const bucket = await this.#transport.send({ method: 'HEAD', url: this.#bucketUrl, key: undefined, signal, absentOn404: true });
     if (bucket.status === 404) {
-      throw new BucketNotFoundError(
-        `The bucket "${this.bucket}" does not exist at ${this.endpoint}. Create it, or check the bucket name and the endpoint.`,
-        { status: 404, s3Code: 'NoSuchBucket', bucket: this.bucket },
-      );
+      const { bucketNotFoundError } = await import('./s3-errors.js');
+      throw bucketNotFoundError(this.bucket, this.endpoint, { status: 404, s3Code: 'NoSuchBucket', bucket: this.bucket });
     }
     this.#bucketSeen = true;
   }
@@ -247,6 +225,24 @@ export function encodeKey(key: string): string {
   return encodeRfc3986(key);
 }
 
+/** Returns the ListObjectsV2 query parameters for one page, asking for URL-encoded keys in the response. */
+export function listObjectsParams(query: PresignListQuery & { maxKeys: number }): Array<[string, string]> {
+  const params: Array<[string, string]> = [
+    ['list-type', '2'],
+    ['max-keys', String(query.maxKeys)],
+    ['encoding-type', 'url'],
+  ];
+  if (query.prefix) params.push(['prefix', query.prefix]);
+  if (query.startAfter) params.push(['start-after', query.startAfter]);
+  if (query.continuationToken) params.push(['continuation-token', query.continuationToken]);
+  return params;
+}
+
+/** Formats query parameters with every name and value encoded as RFC 3986 requires, as SigV4 signs them. */
+export function formatQuery(params: Array<[string, string]>): string {
+  return params.map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`).join('&');
+}
+
 /** Percent-encodes every character but RFC 3986's unreserved ones, for paths and query strings. */
 export function encodeRfc3986(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase());
@@ -254,10 +250,7 @@ export function encodeRfc3986(text: string): string {
 
 function checkOptions(options: S3StoreOptions): void {
   if (typeof options?.bucket !== 'string' || !/^[a-z0-9][a-z0-9.\-_]{0,254}$/i.test(options.bucket)) {
-    throw new InvalidOptionsError(
-      `bucket must be a bucket name such as "my-records" (letters, digits, ".", "-", "_"), ` +
-        `not ${JSON.stringify(options?.bucket)}.`,
-    );
+    throw invalidOption('bucket', 'a bucket name such as "my-records" (letters, digits, ".", "-", "_")', options?.bucket);
   }
 
   if (options.endpoint !== undefined) {
@@ -268,17 +261,13 @@ function checkOptions(options: S3StoreOptions): void {
       // Reported below.
     }
     if (protocol !== 'http:' && protocol !== 'https:') {
-      throw new InvalidOptionsError(
-        `endpoint must be an http(s) URL such as "http://127.0.0.1:9000", not ${JSON.stringify(options.endpoint)}.`,
-      );
+      throw invalidOption('endpoint', 'an http(s) URL such as "http://127.0.0.1:9000"', options.endpoint);
     }
   }
 
   const offset = options.clockOffsetMs;
   if (offset !== undefined && !(typeof offset === 'number' && Number.isFinite(offset) && Math.abs(offset) <= MAX_CLOCK_OFFSET_MS)) {
-    throw new InvalidOptionsError(
-      `clockOffsetMs must be a number of milliseconds within ±${MAX_CLOCK_OFFSET_MS} (one week), not ${String(offset)}.`,
-    );
+    throw invalidOption('clockOffsetMs', `a number of milliseconds within ±${MAX_CLOCK_OFFSET_MS} (one week)`, offset);
   }
 
   const credentials = options.credentials;

@@ -15,7 +15,8 @@ import {
   S3Store,
   TimeoutError,
 } from '../../src/index.js';
-import { decodeEntities, parseListPage } from '../../src/store/s3-xml.js';
+import { parseListPage } from '../../src/store/list-errors.js';
+import { decodeEntities } from '../../src/store/s3-xml.js';
 import { collect } from '../helpers/collect.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AccessDeniedError, ConflictError, InvalidOptionsError, S3Error, S3Store, TimeoutError } from '../../src/index.js';
-import { parseRetryAfter } from '../../src/retry.js';
+import { parseRetryAfter } from '../../src/retry-loop.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const endpoint = 'http://127.0.0.1:9000';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/index.js';
-import { decodeEntities, parseErrorBody, parseListPage } from '../../src/store/s3-xml.js';
+import { parseErrorBody } from '../../src/store/s3-errors.js';
+import { parseListPage } from '../../src/store/list-errors.js';
+import { decodeEntities } from '../../src/store/s3-xml.js';
 
 const page = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${body}</ListBucketResult>`;
 const entry = (key: string) => `<Contents><Key>${key}</Key><ETag>&quot;abc&quot;</ETag><Size>3</Size><LastModified>2026-01-01T00:00:00.000Z</LastModified></Contents>`;

@@ -4,12 +4,20 @@
 import type { Serializer } from './codecs/custom.js';
 import { LazyRecordCodec } from './codecs/lazy-codec.js';
 import type { DecodeLimits } from './codecs/limits.js';
-import { invalidOption } from './codecs/option-value.js';
+import { checkOptionNames } from './codecs/option-value.js';
 import type { CompressionOptions } from './codecs/options.js';
 import { createEnvelope } from './envelope.js';
 import { DecodeError, InvalidOptionsError } from './errors.js';
 import { sha256Hex } from './hash.js';
-import { type IndexValue, MAX_KEY_BYTES, indexText, utf8Length } from './index-value.js';
+import { type IndexValue, indexText } from './index-value.js';
+import {
+  LOCK_PREFIX,
+  checkAllOptions,
+  checkDeleteOptions,
+  checkLoadOptions,
+  checkNoDBOptions,
+  checkSaveOptions,
+} from './nodb-options.js';
 import type { ClassList, RegisteredClass } from './registry.js';
 import type { Lock, LockOptions } from './lock.js';
 import { mapOrdered } from './ordered.js';
@@ -143,15 +151,6 @@ const DEFAULTS = {
   concurrency: 8,
 } as const;
 
-/**
- * Key prefix of lock leases, outside every record prefix but the empty one,
- * which `all()` handles by skipping these keys.
- */
-const LOCK_PREFIX = '.nodb-locks/';
-
-/** Maximum prefix length in bytes of UTF-8, so that a hex SHA-256 key name (64 characters) still fits S3's key limit. */
-const MAX_PREFIX_BYTES = MAX_KEY_BYTES - 64;
-
 export class NoDB<T = Record<string, unknown>> {
   /** Store that contains the records. */
   readonly store: ObjectStore;
@@ -173,10 +172,10 @@ export class NoDB<T = Record<string, unknown>> {
     this.humanReadableIndexes = options.humanReadableIndexes ?? DEFAULTS.humanReadableIndexes;
     this.serializer = options.serializer ?? DEFAULTS.serializer;
     this.concurrency = options.concurrency ?? DEFAULTS.concurrency;
-    checkOptions(this);
+    const s3Options = checkNoDBOptions(options, this);
     this.#codec = new LazyRecordCodec(options);
 
-    this.store = 'store' in options && options.store ? options.store : new S3Store(options as NoDBS3Options);
+    this.store = s3Options === undefined ? (options as NoDBStoreOptions).store : new S3Store(s3Options as unknown as NoDBS3Options);
   }
 
   /**
@@ -201,6 +200,7 @@ export class NoDB<T = Record<string, unknown>> {
    * ConflictError when a condition fails, leaving the stored record as it was.
    */
   async save(obj: T, options: SaveOptions = {}): Promise<SaveResult> {
+    checkSaveOptions(options);
     const key = await this.#keyOf(obj, options.index);
     const envelope = createEnvelope(obj);
     const { body, contentType } = await this.#codec.encode(envelope);
@@ -223,6 +223,7 @@ export class NoDB<T = Record<string, unknown>> {
     index: IndexValue,
     options: LoadOptions<D> & { metainfo?: boolean } = {},
   ): Promise<T | RecordInfo<T> | D | undefined> {
+    checkLoadOptions(options);
     const key = await this.keyFor(index);
     const record = await this.#read(key, options.signal);
     if (record === undefined) return options.default;
@@ -268,11 +269,13 @@ export class NoDB<T = Record<string, unknown>> {
    * otherwise throws ConflictError.
    */
   async delete(index: IndexValue, options: { ifMatch?: string; signal?: AbortSignal } = {}): Promise<void> {
+    checkDeleteOptions(options);
     await this.store.delete(await this.keyFor(index), { ifMatch: options.ifMatch, signal: options.signal });
   }
 
   /** True when a record exists for `index`. */
   async exists(index: IndexValue, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    checkOptionNames(options, ['signal'], 'exists()');
     return (await this.store.head(await this.keyFor(index), { signal: options.signal })) !== null;
   }
 
@@ -280,6 +283,7 @@ export class NoDB<T = Record<string, unknown>> {
   all(options?: AllOptions & { metainfo?: false }): AsyncIterable<T>;
   all(options: AllOptions & { metainfo: true }): AsyncIterable<RecordInfo<T>>;
   all(options: AllOptions & { metainfo?: boolean } = {}): AsyncIterable<T | RecordInfo<T>> {
+    checkAllOptions(options);
     const records = options.order === 'inserted' ? this.#allByInsertion(options) : this.#allByKey(options);
     return options.metainfo ? records : unwrap(records);
   }
@@ -349,29 +353,4 @@ async function* skipLocks(listing: AsyncIterable<ObjectInfo>): AsyncGenerator<Ob
 
 async function* unwrap<T>(records: AsyncIterable<RecordInfo<T>>): AsyncGenerator<T> {
   for await (const record of records) yield record.obj;
-}
-
-function checkOptions(db: NoDB<unknown>): void {
-  const { index, prefix, concurrency } = db;
-  if (typeof index !== 'string' || index.length === 0) throw invalidOption('index', 'a field name, such as "id"', index);
-
-  if (typeof prefix !== 'string' || /[\x00-\x1f\x7f]/.test(prefix)) {
-    throw invalidOption('prefix', 'a string without control characters, such as ".nodb/"', prefix);
-  }
-  if (prefix.startsWith(LOCK_PREFIX)) {
-    throw new InvalidOptionsError(
-      `prefix must not start with "${LOCK_PREFIX}", where lock leases live and all() skips every key; got ${JSON.stringify(prefix)}.`,
-    );
-  }
-  const prefixBytes = utf8Length(prefix);
-  if (prefixBytes > MAX_PREFIX_BYTES) {
-    throw new InvalidOptionsError(
-      `prefix is ${prefixBytes} bytes of UTF-8, but keys must fit S3's ${MAX_KEY_BYTES}-byte limit, ` +
-        `so keep it to ${MAX_PREFIX_BYTES} bytes or fewer.`,
-    );
-  }
-
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw invalidOption('concurrency', 'an integer from 1 to 64', concurrency);
-  }
 }

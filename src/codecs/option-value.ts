@@ -10,6 +10,19 @@ export function invalidOption(name: string, expected: string, value: unknown): I
 }
 
 /**
+ * Throws InvalidOptionsError for the first own property of `options` that
+ * `known` does not list. A misspelt option (`endpoints`, `ifmatch`) would
+ * otherwise be ignored, and the call would run without it.
+ */
+export function checkOptionNames(options: object, known: readonly string[], where: string): void {
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) {
+      throw new InvalidOptionsError(`${where} has no option ${JSON.stringify(name)}; its options are ${known.join(', ')}.`);
+    }
+  }
+}
+
+/**
  * Formats an option's value for an error message. JSON.stringify would print
  * NaN and Infinity as null and leave undefined out, which hides the mistake.
  */

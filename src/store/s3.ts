@@ -2,7 +2,7 @@
  * An ObjectStore over the S3 REST API, through `fetch` and aws4fetch's SigV4
  * signer: AWS S3, Cloudflare R2, MinIO, Ceph RGW and other compatible servers.
  */
-import { invalidOption } from '../codecs/option-value.js';
+import { checkOptionNames, invalidOption } from '../codecs/option-value.js';
 import { InvalidOptionsError } from '../errors.js';
 import { type RetryOptions, resolveRetryOptions } from '../retry.js';
 import { listAllPages, resolvePageSize } from './list.js';
@@ -55,6 +55,9 @@ export interface S3StoreOptions {
 
 /** Largest clock correction accepted, one week: anything more is a broken clock, not skew. */
 const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600_000;
+
+/** Names of the options of S3Store, which NoDB also takes. */
+export const S3_STORE_OPTION_NAMES = ['bucket', 'endpoint', 'region', 'credentials', 'fetch', 'retry', 'hooks', 'clockOffsetMs'];
 
 /** SigV4 presigned URLs are valid for at most seven days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -252,6 +255,7 @@ function checkOptions(options: S3StoreOptions): void {
   if (typeof options?.bucket !== 'string' || !/^[a-z0-9][a-z0-9.\-_]{0,254}$/i.test(options.bucket)) {
     throw invalidOption('bucket', 'a bucket name such as "my-records" (letters, digits, ".", "-", "_")', options?.bucket);
   }
+  checkOptionNames(options, S3_STORE_OPTION_NAMES, 'new S3Store()');
 
   if (options.endpoint !== undefined) {
     let protocol = '';

@@ -12,6 +12,7 @@ import {
   ProtocolError,
   S3Error,
 } from '../errors.js';
+import { IN_BROWSER } from './s3-transport.js';
 import { elementText } from './s3-xml.js';
 
 /** Fields of an S3 `<Error>` document. */
@@ -123,7 +124,9 @@ export function networkError(error: unknown, context: RequestContext): NetworkEr
   const reason = describeCause(error);
   return new NetworkError(
     `${context.method} to ${context.endpoint} failed before a response arrived (${reason}). ` +
-      `Check that the server is running and that the endpoint is right.`,
+      `Check that the server is running and that the endpoint is right.` +
+      // Browsers hide an error response that lacks CORS headers, such as a missing bucket's.
+      (IN_BROWSER ? ` A browser reports an error response without CORS headers the same way, so also check that the bucket exists and that its CORS rule allows this origin.` : ''),
     { key: context.key, bucket: context.bucket, cause: error },
   );
 }

@@ -82,7 +82,7 @@ export class NoResponse {
  * True in browsers and their workers, whose fetch has an HTTP cache. Older
  * Cloudflare Workers reject fetch's `cache` option, so it is set only here.
  */
-const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'undefined' ||
+export const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'undefined' ||
   typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 
 export class S3Transport {

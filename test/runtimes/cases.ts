@@ -244,6 +244,7 @@ export const connectionCases: Array<RuntimeCase<ConnectionContext>> = [
       const expected = hidesResponsesWithoutCors ? lib.NetworkError : lib.BucketNotFoundError;
       assertEqual(error instanceof expected, true, `error is a ${expected.name}: ${describeError(error)}`);
       assertIncludes((error as Error).message, targets.s3.endpoint, 'message names the endpoint');
+      if (hidesResponsesWithoutCors) assertIncludes((error as Error).message, 'its CORS rule', 'message names CORS');
     },
   },
   {

@@ -10,6 +10,7 @@ import { createEnvelope } from './envelope.js';
 import { DecodeError, InvalidOptionsError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { type IndexValue, indexText } from './index-value.js';
+import { loadModule } from './load-module.js';
 import {
   LOCK_PREFIX,
   checkAllOptions,
@@ -242,7 +243,7 @@ export class NoDB<T = Record<string, unknown>> {
     options?: UpdateOptions,
   ): Promise<UpdateResult<T>> {
     // update() and lock() load on first use, so apps that never call them do not bundle them.
-    const { updateRecord } = await import('./update.js');
+    const { updateRecord } = await loadModule(() => import('./update.js'));
     return updateRecord<T>(this, index, change, options);
   }
 
@@ -252,14 +253,14 @@ export class NoDB<T = Record<string, unknown>> {
    * that enforces conditional writes.
    */
   async lock(index: IndexValue, options?: LockOptions): Promise<Lock> {
-    const { acquireLock } = await import('./lock.js');
+    const { acquireLock } = await loadModule(() => import('./lock.js'));
     return acquireLock(this.store, LOCK_PREFIX + (await this.keyFor(index)), options);
   }
 
   /** Runs `work` while holding the lock on `index`, and releases it afterwards. */
   async withLock<R>(index: IndexValue, work: (lock: Lock) => Promise<R>, options?: LockOptions): Promise<R> {
     const lock = await this.lock(index, options);
-    const { runLocked } = await import('./lock.js');
+    const { runLocked } = await loadModule(() => import('./lock.js'));
     return runLocked(lock, work);
   }
 
@@ -333,7 +334,7 @@ export class NoDB<T = Record<string, unknown>> {
   async #keyOf(obj: T, explicit: IndexValue | undefined): Promise<string> {
     if (explicit !== undefined) return this.#keyFor(explicit, 'index');
     if (typeof obj === 'object' && obj !== null) return this.#keyFor((obj as Record<string, unknown>)[this.index], this.index);
-    throw (await import('./keys.js')).notAnObjectError(obj, this.index);
+    throw (await loadModule(() => import('./keys.js'))).notAnObjectError(obj, this.index);
   }
 
   /** Returns the key for an index value. Throws InvalidIndexError naming `field` for a value that makes none. */
@@ -342,7 +343,7 @@ export class NoDB<T = Record<string, unknown>> {
     if (text !== undefined && !this.humanReadableIndexes) return this.prefix + (await sha256Hex(text));
 
     // Readable keys, and the messages of invalid values, load on first use.
-    const { indexToString, keyForIndex } = await import('./keys.js');
+    const { indexToString, keyForIndex } = await loadModule(() => import('./keys.js'));
     return keyForIndex(indexToString(value, field), this.prefix, this.humanReadableIndexes, field);
   }
 }

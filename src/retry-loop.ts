@@ -10,7 +10,7 @@
  * caller's AbortSignal is checked before each attempt and ends a sleep at
  * once; the total deadline bounds attempts and sleeps together.
  */
-import { NetworkError, NoDBError, TimeoutError } from './errors.js';
+import { NetworkError, NoDBError, type NoDBErrorDetails, TimeoutError } from './errors.js';
 import { type Attempt, type RetryEvent, type RetryOptions, sleep, startAttempt } from './retry.js';
 
 /** HTTP statuses worth another attempt: timeout, throttling and transient server errors. */
@@ -40,6 +40,8 @@ export async function withRetry<T>(
     retryAfterMs?: (error: unknown) => number | undefined;
     beforeRetry?: ((event: RetryEvent) => void) | undefined;
     describe: string;
+    /** Key and bucket for the TimeoutErrors this raises. */
+    details?: NoDBErrorDetails;
     first?: FirstAttempt;
   },
 ): Promise<T> {
@@ -56,7 +58,7 @@ export async function withRetry<T>(
       try {
         return await operation(attempt);
       } catch (caught) {
-        error = attemptError(caught, attempt, signal, settings.describe);
+        error = attemptError(caught, attempt, signal, settings.describe, settings.details);
       } finally {
         attempt.end();
       }
@@ -73,7 +75,7 @@ export async function withRetry<T>(
       throw new TimeoutError(
         `${settings.describe} did not succeed within the ${policy.deadlineMs} ms deadline ` +
           `(${number} attempts). The last error: ${(error as Error)?.message ?? String(error)}`,
-        { cause: error, ...errorContext(error) },
+        { ...settings.details, ...errorContext(error), cause: error },
       );
     }
 
@@ -83,15 +85,25 @@ export async function withRetry<T>(
 }
 
 /**
- * Returns the error to report for a failed attempt: the caller's abort
- * reason once the caller has aborted, a TimeoutError when the attempt ran out
- * of time (fetch rejects with an AbortError or the signal's reason then), or
- * else `error` itself.
+ * Returns the error to report for a failed attempt. That is the caller's
+ * abort reason once the caller has aborted. It is a TimeoutError when the
+ * attempt ran out of time before a response arrived, because fetch then
+ * rejects with an AbortError or the signal's reason. Otherwise it is `error`
+ * itself. An error built from a response (it has a status) stays as it is,
+ * because a timer that fired after the response arrived does not make the
+ * request unanswered.
  */
-export function attemptError(error: unknown, attempt: Attempt, callerSignal: AbortSignal | undefined, describe: string): unknown {
+export function attemptError(
+  error: unknown,
+  attempt: Attempt,
+  callerSignal: AbortSignal | undefined,
+  describe: string,
+  details: NoDBErrorDetails = {},
+): unknown {
   if (callerSignal?.aborted) return callerSignal.reason;
-  if (attempt.signal.aborted) {
-    return new TimeoutError(`${describe} timed out after ${attempt.timeoutMs} ms (attempt ${attempt.number}).`);
+  const answered = error instanceof NoDBError && error.status !== undefined;
+  if (attempt.signal.aborted && !answered) {
+    return new TimeoutError(`${describe} timed out after ${attempt.timeoutMs} ms (attempt ${attempt.number}).`, details);
   }
   return error;
 }
@@ -125,5 +137,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 function errorContext(error: unknown): { key?: string; bucket?: string } {
   const known = error as Partial<NoDBError> | undefined;
-  return { key: known?.key, bucket: known?.bucket };
+  const context: { key?: string; bucket?: string } = {};
+  if (known?.key !== undefined) context.key = known.key;
+  if (known?.bucket !== undefined) context.bucket = known.bucket;
+  return context;
 }

@@ -11,6 +11,7 @@
  */
 import { hasEnvelopeFields, type Envelope } from '../envelope.js';
 import { DecodeError, EncodeError } from '../errors.js';
+import { loadModule } from '../load-module.js';
 import type { EnvelopeFields, Serializer } from './custom.js';
 import { decodeJsonRecord, encodeJsonRecord, type EncodedRecord } from './full-codec.js';
 import { FLAG_GZIP, readHeader, writeHeader } from './header.js';
@@ -33,7 +34,7 @@ export async function encodeBinaryRecord(settings: CodecSettings, envelope: Enve
   let flags = 0;
   const threshold = settings.compressThreshold;
   if (threshold !== undefined && payload.length >= threshold && payload.length <= settings.limits.maxDecompressedBytes) {
-    const compressed = (await import('../compression.js')).gzip(payload);
+    const compressed = (await loadModule(() => import('../compression.js'))).gzip(payload);
     if (compressed.length < payload.length) {
       payload = compressed;
       flags |= FLAG_GZIP;
@@ -50,7 +51,7 @@ export async function decodeBinaryRecord<T>(settings: CodecSettings, bytes: Uint
   const header = readHeader(bytes, key);
   let payload = bytes.subarray(header.payloadOffset);
   if (header.gzip) {
-    payload = (await import('../compression.js')).gunzip(payload, settings.limits.maxDecompressedBytes, key);
+    payload = (await loadModule(() => import('../compression.js'))).gunzip(payload, settings.limits.maxDecompressedBytes, key);
   }
 
   const { serializer } = header;
@@ -113,7 +114,7 @@ function decodeCustom(serializer: Serializer, bytes: Uint8Array, key: string): E
 function msgpackFor(settings: CodecSettings): Promise<MsgpackCodec> {
   let pending = msgpackCodecs.get(settings);
   if (pending === undefined) {
-    pending = import('./msgpack.js').then(({ MsgpackCodec }) => new MsgpackCodec(settings.classes, settings.limits));
+    pending = loadModule(() => import('./msgpack.js')).then(({ MsgpackCodec }) => new MsgpackCodec(settings.classes, settings.limits));
     // A failed import (the chunk did not load) is tried again for the next record.
     pending.catch(() => msgpackCodecs.delete(settings));
     msgpackCodecs.set(settings, pending);

@@ -19,6 +19,7 @@
  */
 import { writeEnvelopeJson, type Envelope } from '../envelope.js';
 import { EncodeError } from '../errors.js';
+import { loadModule } from '../load-module.js';
 import { pythonJsonStringify } from './json.js';
 import { mayContainTags } from './json-plain.js';
 import { decodeEnvelopeText, parseEnvelope } from './json-record.js';
@@ -38,13 +39,13 @@ export async function encodeRecord(settings: CodecSettings, envelope: Envelope):
   if (settings.serializer === 'json' && settings.compressThreshold === undefined) {
     return { body: encodeJsonRecord(settings, envelope), contentType: 'application/json' };
   }
-  return (await import('./binary.js')).encodeBinaryRecord(settings, envelope);
+  return (await loadModule(() => import('./binary.js'))).encodeBinaryRecord(settings, envelope);
 }
 
 /** Decodes a stored record of any format, reviving registered classes. Throws DecodeError naming `key`. */
 export async function decodeRecord<T>(settings: CodecSettings, bytes: Uint8Array, key: string): Promise<Envelope<T>> {
   if (!hasMagic(bytes)) return decodeJsonRecord<T>(settings, bytes, key);
-  return (await import('./binary.js')).decodeBinaryRecord<T>(settings, bytes, key);
+  return (await loadModule(() => import('./binary.js'))).decodeBinaryRecord<T>(settings, bytes, key);
 }
 
 /** Encodes a JSON record's text. Throws EncodeError when readers with the same limits would reject it. */
@@ -70,7 +71,7 @@ export async function decodeJsonRecord<T>(settings: CodecSettings, bytes: Uint8A
   const text = decodeEnvelopeText(bytes, key);
   const envelope = parseEnvelope<T>(text, key);
   if (mayContainTags(text)) {
-    envelope.obj = (await import('./json-tags.js')).reviveTags(envelope.obj, settings.classes, key) as T;
+    envelope.obj = (await loadModule(() => import('./json-tags.js'))).reviveTags(envelope.obj, settings.classes, key) as T;
   }
   return envelope;
 }

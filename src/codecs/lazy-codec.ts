@@ -7,6 +7,7 @@
  * there too, so that full-codec.ts raises its EncodeError or DecodeError.
  */
 import { isJsonEnvelope, writeEnvelopeJson, type Envelope } from '../envelope.js';
+import { loadModule } from '../load-module.js';
 import type { ClassRegistry } from '../registry.js';
 import { mayContainTags, writePlainJson } from './json-plain.js';
 import { exceedsValueLimit } from './json-values.js';
@@ -35,7 +36,7 @@ export class LazyRecordCodec {
       const body = objText === undefined ? undefined : writeEnvelopeJson(envelope, objText);
       if (body !== undefined && !exceedsValueLimit(body, limits.maxValues)) return { body, contentType: 'application/json' };
     }
-    return (await import('./full-codec.js')).encodeRecord(this.#settings, envelope);
+    return (await loadModule(() => import('./full-codec.js'))).encodeRecord(this.#settings, envelope);
   }
 
   /** Decodes a stored record of any format, reviving registered classes. Throws DecodeError naming `key`. */
@@ -45,11 +46,11 @@ export class LazyRecordCodec {
       const text = decodeUtf8(bytes);
       const envelope = text === undefined ? undefined : parseJsonEnvelope(text);
       if (text !== undefined && envelope !== undefined) {
-        if (mayContainTags(text)) envelope.obj = (await import('./json-tags.js')).reviveTags(envelope.obj, this.classes, key);
+        if (mayContainTags(text)) envelope.obj = (await loadModule(() => import('./json-tags.js'))).reviveTags(envelope.obj, this.classes, key);
         return envelope as Envelope<T>;
       }
     }
-    return (await import('./full-codec.js')).decodeRecord<T>(this.#settings, bytes, key);
+    return (await loadModule(() => import('./full-codec.js'))).decodeRecord<T>(this.#settings, bytes, key);
   }
 }
 

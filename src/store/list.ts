@@ -3,6 +3,7 @@
  * read a single page.
  */
 import { invalidOption } from '../codecs/option-value.js';
+import { loadModule } from '../load-module.js';
 import type { ListOptions, ListPage, ListPageOptions, ObjectInfo } from './types.js';
 
 /**
@@ -26,13 +27,13 @@ export async function* listAllPages(
     const prefix = options.prefix ?? '';
     const outside = page.objects.find((info) => !info.key.startsWith(prefix));
     if (outside) {
-      const { keyOutsidePrefixError } = await import('./list-errors.js');
+      const { keyOutsidePrefixError } = await loadModule(() => import('./list-errors.js'));
       throw keyOutsidePrefixError(description, prefix, outside.key);
     }
     yield* page.objects;
 
     if (page.nextToken !== undefined && seenTokens.has(page.nextToken)) {
-      const { repeatedTokenError } = await import('./list-errors.js');
+      const { repeatedTokenError } = await loadModule(() => import('./list-errors.js'));
       throw repeatedTokenError(description);
     }
     if (page.nextToken !== undefined) seenTokens.add(page.nextToken);

@@ -5,7 +5,8 @@
  * createSigner in nodb/signer), which decides what each client may do.
  */
 import { AccessDeniedError, BucketNotFoundError, InvalidOptionsError, NetworkError } from '../errors.js';
-import { type Attempt, resolveRetryOptions, type RetryOptions } from '../retry.js';
+import { loadModule } from '../load-module.js';
+import { type Attempt, resolveRetryOptions, type RetryOptions, untilAborted } from '../retry.js';
 import { isRetryable, isUnanswered, parseRetryAfter, withRetry } from '../retry-loop.js';
 import { listAllPages, resolvePageSize } from './list.js';
 import { type SignContext, SignerClient, type SignerHeaders } from './presign-client.js';
@@ -211,7 +212,7 @@ export class PresignedStore implements ObjectStore {
 
     let response: Response;
     try {
-      response = await this.#fetch(signed.url, {
+      response = await untilAborted(this.#fetch(signed.url, {
         method,
         headers,
         body: init.body ? new Uint8Array(init.body) : undefined,
@@ -221,17 +222,17 @@ export class PresignedStore implements ObjectStore {
         cache: 'no-store',
         // A redirect would send the request, or its body, to another server.
         redirect: 'manual',
-      });
+      }), attempt.signal);
     } catch (error) {
       if (attempt.signal.aborted) throw attempt.signal.reason;
-      const { presignedNetworkError } = await import('./presigned-errors.js');
+      const { presignedNetworkError } = await loadModule(() => import('./presigned-errors.js'));
       throw presignedNetworkError(error, errorContext);
     }
 
     // Read the whole body inside the attempt, so its timeout covers a slow body too.
     let body: Uint8Array;
     try {
-      body = method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+      body = method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await untilAborted(response.arrayBuffer(), attempt.signal));
     } catch (error) {
       if (attempt.signal.aborted) throw attempt.signal.reason;
       throw new NetworkError(
@@ -264,7 +265,7 @@ export class PresignedStore implements ObjectStore {
     }
 
     // Redirects, which are not followed, land here too (browsers report them as status 0).
-    const { presignedErrorFromResponse } = await import('./presigned-errors.js');
+    const { presignedErrorFromResponse } = await loadModule(() => import('./presigned-errors.js'));
     const error = presignedErrorFromResponse(response.status, response.headers, bodyText, errorContext);
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     if (retryAfter !== undefined) this.#retryAfter.set(error, retryAfter);

@@ -1,7 +1,8 @@
 /**
- * Conditional writes and deletes, and the interpretation of a failed
- * conditional PUT. Loaded only by requests that set a condition. Servers
- * differ here, and this is the one place that handles how:
+ * The interpretation of a failed conditional PUT, and the error of a
+ * conditional delete that finds another ETag. s3-objects.ts sends both
+ * requests, and loads this module only when one fails. Servers differ here,
+ * and this is the one place that handles how:
  * - a repeat of a PUT whose first response was lost meets its own write: the
  *   object carries that PUT's write id, so the write succeeded;
  * - Ceph RGW 16 rejects a quoted If-Match ETag with 412 even when it is
@@ -16,59 +17,18 @@
  *   the ETag with a HEAD first.
  */
 import { BucketNotFoundError, ConflictError, NoDBError, OutcomeUnknownError } from '../errors.js';
-import { etagValue, quoteEtag, sameEtag } from './etag.js';
+import { etagValue, sameEtag } from './etag.js';
 import { WRITE_ID_METADATA } from './object-headers.js';
 import type { ObjectWriter } from './s3-objects.js';
 import type { S3Response } from './s3-transport.js';
 import type { PutOptions } from './types.js';
 
-/**
- * Sends a PUT with its If-Match or If-None-Match condition and a write id
- * that lets a repeat of it recognise its own write. Returns the response of
- * a PUT that did succeed, or throws the error it deserves.
- */
-export async function putConditionally(
-  writer: ObjectWriter,
-  key: string,
-  body: Uint8Array,
-  headers: Headers,
-  options: PutOptions,
-): Promise<S3Response> {
-  const writeId = crypto.randomUUID();
-  headers.set(`x-amz-meta-${WRITE_ID_METADATA}`, writeId);
-  if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
-  if (options.ifMatch !== undefined) headers.set('if-match', ifMatchValue(writer, options.ifMatch));
-
-  const unanswered = { value: false };
-  try {
-    return await writer.send({ method: 'PUT', key, headers, body, signal: options.signal, unanswered });
-  } catch (error) {
-    return resolveConditionalFailure(error, writer, { key, writeId, unanswered: unanswered.value, headers, body, options });
-  }
-}
-
-/**
- * Checks that the object still has ETag `ifMatch` and returns the headers of
- * the DELETE that makes the same check on the server. Throws ConflictError
- * when the object is gone or has changed.
- * NOTE: servers that ignore If-Match on DELETE (Ceph RGW 16) lose a write
- * made between this HEAD and the DELETE. Servers that honour the header
- * (AWS) still reject that case atomically.
- */
-export async function deleteCondition(
-  writer: ObjectWriter,
-  key: string,
-  ifMatch: string,
-  signal: AbortSignal | undefined,
-): Promise<Headers> {
-  const current = await writer.head(key, { signal });
-  if (current === null || !sameEtag(current.etag, ifMatch)) {
-    throw new ConflictError(
-      `The delete of "${key}" in ${writer.description} was skipped: its ETag is no longer ${ifMatch}.`,
-      { key, bucket: writer.bucket, status: 412, s3Code: 'PreconditionFailed' },
-    );
-  }
-  return new Headers({ 'if-match': ifMatchValue(writer, ifMatch) });
+/** Returns the ConflictError of a conditional delete whose object is gone or has another ETag. */
+export function staleDeleteError(writer: ObjectWriter, key: string, ifMatch: string): ConflictError {
+  return new ConflictError(
+    `The delete of "${key}" in ${writer.description} was skipped: its ETag is no longer ${ifMatch}.`,
+    { key, bucket: writer.bucket, status: 412, s3Code: 'PreconditionFailed' },
+  );
 }
 
 /** A conditional PUT whose request failed. */
@@ -82,8 +42,8 @@ interface FailedPut {
   options: PutOptions;
 }
 
-/** Returns the response of a PUT that did succeed, or throws the error it deserves. */
-async function resolveConditionalFailure(error: unknown, writer: ObjectWriter, put: FailedPut): Promise<S3Response> {
+/** Returns the response of a conditional PUT that did succeed, or throws the error it deserves. */
+export async function resolveConditionalFailure(error: unknown, writer: ObjectWriter, put: FailedPut): Promise<S3Response> {
   const { key, options } = put;
   const bucket = writer.bucket ?? '';
   const missingOnIfMatch =
@@ -116,9 +76,4 @@ async function resolveConditionalFailure(error: unknown, writer: ObjectWriter, p
       `The stored object was left unchanged; read it again and retry.`,
     { key, bucket, status: 412, s3Code: 'PreconditionFailed', cause: error },
   );
-}
-
-/** Returns an If-Match value in the form the store's server accepts. */
-function ifMatchValue(writer: ObjectWriter, etag: string): string {
-  return writer.unquotedIfMatch ? etagValue(etag) : quoteEtag(etag);
 }

@@ -2,11 +2,12 @@
  * Object requests for every store that speaks the S3 REST API, in one place.
  * S3Store signs its requests and PresignedStore requests URLs from a signer,
  * but the headers they send and the way they read responses are the same.
- * Conditional writes (s3-conditional.ts), metadata checks and error messages
- * load only when a request needs them.
+ * The interpretation of failed conditional writes (s3-conditional.ts),
+ * metadata checks and error messages load only when a request needs them.
  */
-import { quoteEtag } from './etag.js';
-import { readAttributes } from './object-headers.js';
+import { loadModule } from '../load-module.js';
+import { etagValue, quoteEtag, sameEtag } from './etag.js';
+import { WRITE_ID_METADATA, readAttributes } from './object-headers.js';
 import type { S3Request, S3Response } from './s3-transport.js';
 import type { DeleteOptions, GetOptions, ObjectHead, PutOptions, StoredObject, Unmodified } from './types.js';
 
@@ -50,41 +51,71 @@ export function headFromResponse(key: string, response: S3Response): ObjectHead 
   return { key, size: Number(response.headers.get('content-length') ?? '0'), ...readAttributes(response.headers) };
 }
 
-/** Writes an object; with `ifMatch` or `ifNoneMatch`, s3-conditional.ts makes it a conditional write. */
+/**
+ * Writes an object. A conditional write (`ifMatch`, `ifNoneMatch`) carries a
+ * write id, so that a repeat of it can recognise its own write. When it
+ * fails, s3-conditional.ts works out what happened.
+ */
 export async function putObject(
   writer: ObjectWriter,
   key: string,
   body: Uint8Array,
   options: PutOptions,
 ): Promise<{ etag: string }> {
+  const { signal } = options;
   const headers = new Headers({ 'content-type': options.contentType ?? 'application/octet-stream' });
   if (options.metadata !== undefined) {
-    const { setMetadataHeaders } = await import('./metadata.js');
+    const { setMetadataHeaders } = await loadModule(() => import('./metadata.js'), signal);
     setMetadataHeaders(headers, options.metadata, key);
   }
 
+  const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
+  const writeId = conditional ? crypto.randomUUID() : undefined;
+  if (writeId !== undefined) headers.set(`x-amz-meta-${WRITE_ID_METADATA}`, writeId);
+  if (options.ifNoneMatch !== undefined) headers.set('if-none-match', options.ifNoneMatch);
+  if (options.ifMatch !== undefined) headers.set('if-match', ifMatchValue(writer, options.ifMatch));
+
+  const unanswered = { value: false };
   let response: S3Response;
-  if (options.ifMatch === undefined && options.ifNoneMatch === undefined) {
-    response = await writer.send({ method: 'PUT', key, headers, body, signal: options.signal });
-  } else {
-    const { putConditionally } = await import('./s3-conditional.js');
-    response = await putConditionally(writer, key, body, headers, options);
+  try {
+    response = await writer.send({ method: 'PUT', key, headers, body, signal, unanswered });
+  } catch (error) {
+    if (writeId === undefined) throw error;
+    const { resolveConditionalFailure } = await loadModule(() => import('./s3-conditional.js'), signal);
+    response = await resolveConditionalFailure(error, writer, { key, writeId, unanswered: unanswered.value, headers, body, options });
   }
 
   const etag = response.headers.get('etag');
   if (etag !== null) return { etag };
-  const { missingEtagError } = await import('./s3-errors.js');
+  const { missingEtagError } = await loadModule(() => import('./s3-errors.js'), signal);
   throw missingEtagError(key, writer.description, writer.bucket);
 }
 
-/** Deletes an object; a missing one is not an error. */
+/**
+ * Deletes an object; a missing one is not an error. With `ifMatch`, deletes
+ * only while the object still has that ETag, and otherwise throws ConflictError.
+ */
 export async function deleteObject(writer: ObjectWriter, key: string, options: DeleteOptions): Promise<void> {
-  let headers: Headers | undefined;
-  if (options.ifMatch !== undefined) {
-    const { deleteCondition } = await import('./s3-conditional.js');
-    headers = await deleteCondition(writer, key, options.ifMatch, options.signal);
+  const { ifMatch, signal } = options;
+  const headers = new Headers();
+
+  if (ifMatch !== undefined) {
+    // Ceph RGW 16 ignores If-Match on DELETE, so check the ETag with a HEAD first.
+    // NOTE: on such servers a write between this HEAD and the DELETE is lost;
+    // servers that honour the header (AWS) still reject that case atomically.
+    const current = await writer.head(key, { signal });
+    if (current === null || !sameEtag(current.etag, ifMatch)) {
+      const { staleDeleteError } = await loadModule(() => import('./s3-conditional.js'), signal);
+      throw staleDeleteError(writer, key, ifMatch);
+    }
+    headers.set('if-match', ifMatchValue(writer, ifMatch));
   }
 
   // S3 returns 204 whether or not the key existed; some servers return 404.
-  await writer.send({ method: 'DELETE', key, headers, signal: options.signal, absentOn404: true });
+  await writer.send({ method: 'DELETE', key, headers, signal, absentOn404: true });
+}
+
+/** Returns an If-Match value in the form the store's server accepts. */
+export function ifMatchValue(writer: ObjectWriter, etag: string): string {
+  return writer.unquotedIfMatch ? etagValue(etag) : quoteEtag(etag);
 }

@@ -38,6 +38,7 @@ export async function retryRequest(
   };
   const target = request.key === undefined ? `bucket "${settings.bucket}"` : `"${request.key}"`;
   const describe = `${request.method} ${target} at ${settings.endpoint}`;
+  const details = { key: request.key, bucket: settings.bucket };
   /** Retry-After of failed responses, kept beside the error they produced. */
   const retryAfter = new WeakMap<object, number>();
 
@@ -71,7 +72,7 @@ export async function retryRequest(
   try {
     return await settle(first.attempt, first.response ? Promise.resolve(first.response) : Promise.reject(first.failure));
   } catch (error) {
-    firstError = attemptError(error, first.attempt, request.signal, describe);
+    firstError = attemptError(error, first.attempt, request.signal, describe, details);
   } finally {
     first.attempt.end();
   }
@@ -80,6 +81,7 @@ export async function retryRequest(
     policy: settings.retry,
     signal: request.signal,
     describe,
+    details,
     isRetryable,
     retryAfterMs: (error) => (typeof error === 'object' && error ? retryAfter.get(error) : undefined),
     beforeRetry: (event) => {

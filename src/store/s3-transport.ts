@@ -6,9 +6,10 @@
  * Operations live in s3.ts.
  */
 import { AwsV4Signer } from 'aws4fetch';
-import { NetworkError } from '../errors.js';
+import { NetworkError, S3Error, TimeoutError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
-import { type Attempt, type RetryEvent, type RetryOptions, startAttempt } from '../retry.js';
+import { loadModule } from '../load-module.js';
+import { type Attempt, type RetryEvent, type RetryOptions, startAttempt, untilAborted } from '../retry.js';
 
 /** Access keys, optionally short-lived with a session token. */
 export interface Credentials {
@@ -124,20 +125,11 @@ export class S3Transport {
 
     let retry: typeof import('./s3-retry.js');
     try {
-      retry = await import('./s3-retry.js');
-    } catch (importError) {
-      // A browser that went offline cannot load the module. A request without
-      // a response then gets a NetworkError with a shorter message.
+      retry = await loadModule(() => import('./s3-retry.js'), request.signal);
+    } catch (loadError) {
       attempt.end();
       request.signal?.throwIfAborted();
-      if (failure instanceof NoResponse) {
-        throw new NetworkError(`${request.method} to ${this.settings.endpoint} failed before a response arrived.`, {
-          key: request.key,
-          bucket: this.settings.bucket,
-          cause: failure.cause,
-        });
-      }
-      throw response === undefined ? failure : importError;
+      throw unclassifiedError(request, this.settings, attempt, response, failure, loadError);
     }
     return retry.retryRequest(this, request, payloadHash, { attempt, deadline, response, failure });
   }
@@ -171,7 +163,7 @@ export class S3Transport {
 
     let response: Response;
     try {
-      response = await this.settings.fetch(signed.url, {
+      response = await untilAborted(this.settings.fetch(signed.url, {
         method,
         headers: signed.headers,
         body: request.body ? new Uint8Array(request.body) : undefined,
@@ -180,14 +172,14 @@ export class S3Transport {
         redirect: 'manual',
         // Browsers would otherwise serve a GET from their HTTP cache, with a stale record.
         ...(IN_BROWSER ? { cache: 'no-store' as const } : {}),
-      });
+      }), attempt.signal);
     } catch (error) {
       throw new NoResponse(error, false);
     }
 
     let body: Uint8Array;
     try {
-      body = method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+      body = method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await untilAborted(response.arrayBuffer(), attempt.signal));
     } catch (error) {
       throw new NoResponse(error, true);
     } finally {
@@ -198,6 +190,37 @@ export class S3Transport {
     hooks.afterResponse?.({ method, url, key, status: response.status, attempt: attempt.number, durationMs: Date.now() - started });
     return { status: response.status, headers: response.headers, body };
   }
+}
+
+/**
+ * Builds the error of a first attempt that failed when s3-retry.ts, which
+ * classifies failures, could not load (a browser that went offline): a
+ * TimeoutError or NetworkError without a response, an S3Error with the
+ * status of a response. Messages are shorter than s3-retry.ts writes them.
+ */
+function unclassifiedError(
+  request: S3Request,
+  settings: TransportSettings,
+  attempt: Attempt,
+  response: S3Response | undefined,
+  failure: unknown,
+  loadError: unknown,
+): unknown {
+  const { method, key } = request;
+  const { endpoint, bucket } = settings;
+  if (response !== undefined) {
+    return new S3Error(`${method} to ${endpoint} failed with HTTP ${response.status}.`, {
+      status: response.status,
+      key,
+      bucket,
+      cause: loadError,
+    });
+  }
+  if (!(failure instanceof NoResponse)) return failure;
+  if (attempt.signal.aborted) {
+    return new TimeoutError(`${method} to ${endpoint} timed out after ${attempt.timeoutMs} ms.`, { key, bucket, cause: failure.cause });
+  }
+  return new NetworkError(`${method} to ${endpoint} failed before a response arrived.`, { key, bucket, cause: failure.cause });
 }
 
 /**

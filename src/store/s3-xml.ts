@@ -7,6 +7,7 @@
  * machine-written, with `<`, `&` and quotes always escaped inside text, so
  * matching element text by tag name is exact for them.
  */
+import { loadModule } from '../load-module.js';
 import type { ListPage, ObjectInfo } from './types.js';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -82,6 +83,6 @@ export async function parseListResponse(body: Uint8Array, description: string): 
   const page = readListPage(new TextDecoder().decode(body));
   if (!('problem' in page)) return page;
 
-  const { listProblemError } = await import('./list-errors.js');
+  const { listProblemError } = await loadModule(() => import('./list-errors.js'));
   throw listProblemError(page, description);
 }

@@ -4,6 +4,7 @@
  */
 import { checkOptionNames, invalidOption } from '../codecs/option-value.js';
 import { InvalidOptionsError } from '../errors.js';
+import { loadModule } from '../load-module.js';
 import { type RetryOptions, resolveRetryOptions } from '../retry.js';
 import { listAllPages, resolvePageSize } from './list.js';
 import type { PresignListQuery } from './presign-request.js';
@@ -161,7 +162,7 @@ export class S3Store implements ObjectStore {
 
   /** Creates the bucket unless it exists. Returns true when it created it. */
   async ensureBucket(): Promise<boolean> {
-    const { ensureBucket } = await import('./s3-bucket.js');
+    const { ensureBucket } = await loadModule(() => import('./s3-bucket.js'));
     return ensureBucket(this.#transport, this.#bucketUrl, this.region);
   }
 
@@ -170,7 +171,7 @@ export class S3Store implements ObjectStore {
    * at `origins` send signed, conditional requests and read ETags.
    */
   async putCors(options: CorsOptions): Promise<void> {
-    const { putCors } = await import('./s3-bucket.js');
+    const { putCors } = await loadModule(() => import('./s3-bucket.js'));
     return putCors(this.#transport, this.#bucketUrl, options);
   }
 
@@ -180,7 +181,7 @@ export class S3Store implements ObjectStore {
     key: string,
     options: PresignOptions = {},
   ): Promise<string> {
-    const { presignWithOptions } = await import('./s3-presign.js');
+    const { presignWithOptions } = await loadModule(() => import('./s3-presign.js'));
     return presignWithOptions(this, this.#transport, method, key, options);
   }
 
@@ -202,7 +203,7 @@ export class S3Store implements ObjectStore {
     if (this.#bucketSeen) return;
     const bucket = await this.#transport.send({ method: 'HEAD', url: this.#bucketUrl, key: undefined, signal, absentOn404: true });
     if (bucket.status === 404) {
-      const { bucketNotFoundError } = await import('./s3-errors.js');
+      const { bucketNotFoundError } = await loadModule(() => import('./s3-errors.js'), signal);
       throw bucketNotFoundError(this.bucket, this.endpoint, { status: 404, s3Code: 'NoSuchBucket', bucket: this.bucket });
     }
     this.#bucketSeen = true;

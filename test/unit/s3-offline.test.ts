@@ -1,29 +1,34 @@
 /**
  * S3Store when the modules it loads on demand cannot load, as in a browser
- * that went offline: the success path needs none of them, and a request
- * without a response still fails with a NetworkError.
+ * that went offline: the success path and conditional writes need none of
+ * them, and every failure is still a typed error.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const endpoint = 'http://127.0.0.1:9000';
 
+/** Modules that load on demand, made to fail as a chunk that cannot be fetched. */
+const UNAVAILABLE = ['../../src/store/s3-retry.js', '../../src/store/s3-conditional.js', '../../src/store/s3-errors.js'];
+
 async function loadStore() {
   const { S3Store } = await import('../../src/store/s3.js');
-  const { NetworkError } = await import('../../src/errors.js');
-  return { S3Store, NetworkError };
+  const { NetworkError, S3Error, TimeoutError } = await import('../../src/errors.js');
+  return { S3Store, NetworkError, S3Error, TimeoutError };
 }
 
 describe('S3Store offline', () => {
   beforeEach(() => {
     vi.resetModules();
-    vi.doMock('../../src/store/s3-retry.js', () => {
-      throw new TypeError('Failed to fetch dynamically imported module');
-    });
+    for (const path of UNAVAILABLE) {
+      vi.doMock(path, () => {
+        throw new TypeError('Failed to fetch dynamically imported module');
+      });
+    }
   });
 
   afterEach(() => {
-    vi.doUnmock('../../src/store/s3-retry.js');
+    for (const path of UNAVAILABLE) vi.doUnmock(path);
   });
 
   it('reads without the retry module', async () => {
@@ -61,5 +66,42 @@ describe('S3Store offline', () => {
     const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch });
 
     await expect(store.get('k', { signal: controller.signal })).rejects.toBe(reason);
+  });
+
+  it('writes conditionally without those modules', async () => {
+    const { S3Store } = await loadStore();
+    const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      if (init?.method === 'HEAD') return new Response(null, { status: 200, headers: { etag: '"old"' } });
+      expect(headers.get('if-match') ?? headers.get('if-none-match')).not.toBeNull();
+      return new Response(null, { status: 200, headers: { etag: '"new"' } });
+    };
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch });
+
+    expect(await store.put('k', new Uint8Array(1), { ifNoneMatch: '*' })).toEqual({ etag: '"new"' });
+    expect(await store.put('k', new Uint8Array(1), { ifMatch: '"old"' })).toEqual({ etag: '"new"' });
+    await expect(store.delete('k', { ifMatch: '"old"' })).resolves.toBeUndefined();
+  });
+
+  it('reports an error response with its status', async () => {
+    const { S3Store, S3Error } = await loadStore();
+    const fetch = async () => new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 });
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch });
+
+    const error = await store.get('k').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(S3Error);
+    expect(error).toMatchObject({ status: 403, key: 'k', bucket: 'b' });
+    expect((error as Error).message).toBe(`GET to ${endpoint} failed with HTTP 403.`);
+  });
+
+  it('reports a timed-out attempt', async () => {
+    const { S3Store, TimeoutError } = await loadStore();
+    const fetch = (_url: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch, retry: { attemptTimeoutMs: 20 } });
+
+    const error = await store.get('k').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe(`GET to ${endpoint} timed out after 20 ms.`);
   });
 });

@@ -17,11 +17,17 @@ export const CLASS_TAG = '$class';
 /** Property that contains a tagged value's data. */
 export const DATA_TAG = '$data';
 
+/** Largest magnitude up to which String() prints an integer with all its digits. */
+export const MAX_EXACT_INTEGER = 2 ** 53;
+
 /** Maximum nesting that the plain writer follows. The full writer writes deeper values and finds cycles. */
 const MAX_PLAIN_DEPTH = 100;
 
 /** Thrown inside the plain writer when a value needs the full writer. */
 const NOT_PLAIN = new Error('The value needs the full JSON writer.');
+
+/** A `\u` escape of one of the characters of "$class". */
+const ESCAPED_TAG_CHARACTER = /\\u00(?:24|63|6c|61|73)/i;
 
 /** Code units that Python's `ensure_ascii` escapes but JSON.stringify leaves as they are. */
 const NON_ASCII = /[\u007f-\uffff]/g;
@@ -47,12 +53,13 @@ export function quote(text: string): string {
 }
 
 /**
- * True when a record's JSON text may contain a class tag. Any spelling of the
- * key "$class" is either the literal text or uses a `\u` escape, so other
- * records need no walk.
+ * True when a record's JSON text may contain a class tag: the key "$class"
+ * written as it is, or with one of its characters as a `\u` escape (other
+ * writers may escape any character). Other records, those with non-ASCII
+ * text included, need no walk.
  */
 export function mayContainTags(text: string): boolean {
-  return text.includes(CLASS_TAG) || text.includes('\\u');
+  return text.includes(CLASS_TAG) || ESCAPED_TAG_CHARACTER.test(text);
 }
 
 function writeValue(value: unknown, depth: number): string {
@@ -96,13 +103,13 @@ function writeObject(value: object, depth: number): string {
 }
 
 /**
- * True when String(value) is what Python's `repr` prints: an integer below
- * 1e21 other than -0, or a non-integral number of at least 1e-4 in magnitude.
+ * True when String(value) is what Python prints: an integer of at most 2^53
+ * in magnitude other than -0, or a non-integral number of at least 1e-4 in magnitude.
  * Every non-integral number is below 2^53, so both write it in fixed notation
  * with the same shortest round-trip digits.
  */
 function printsLikePython(value: number): boolean {
-  if (Number.isInteger(value)) return Math.abs(value) < 1e21 && !Object.is(value, -0);
+  if (Number.isInteger(value)) return Math.abs(value) <= MAX_EXACT_INTEGER && !Object.is(value, -0);
   return Number.isFinite(value) && Math.abs(value) >= 1e-4;
 }
 

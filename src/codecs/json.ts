@@ -24,7 +24,7 @@
  */
 import { EncodeError } from '../errors.js';
 import { ESCAPED_OBJECT_NAME, type ClassRegistry } from '../registry.js';
-import { CLASS_TAG, DATA_TAG, quote } from './json-plain.js';
+import { CLASS_TAG, DATA_TAG, MAX_EXACT_INTEGER, quote } from './json-plain.js';
 
 interface WriteContext {
   /** Objects on the path from the root to the current value, to find cycles. */
@@ -165,8 +165,10 @@ function writeNumber(value: number, path: string): string {
   }
   if (Object.is(value, -0)) return '-0.0';
   if (Number.isInteger(value)) {
-    // Python prints ints in full; JavaScript switches to exponent form at 1e21.
-    return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
+    // Python prints ints with every digit. Above 2^53, JavaScript prints the
+    // shortest digits that read back as the same number (2^64 as 18446744073709552000,
+    // and 1e21 up in exponent form), which Python would read as another int.
+    return Math.abs(value) <= MAX_EXACT_INTEGER ? String(value) : BigInt(value).toString();
   }
   return pythonFloatRepr(value);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pythonFloatRepr, pythonJsonStringify } from '../../src/codecs/json.js';
-import { writePlainJson } from '../../src/codecs/json-plain.js';
+import { mayContainTags, writePlainJson } from '../../src/codecs/json-plain.js';
 import { EncodeError } from '../../src/index.js';
 import { Point, generateValue, seededRandom } from '../helpers/values.js';
 
@@ -40,6 +40,8 @@ describe('pythonJsonStringify', () => {
 
   it('writes integers in full', () => {
     expect(pythonJsonStringify(1e21)).toBe('1000000000000000000000');
+    expect(pythonJsonStringify(2 ** 64)).toBe('18446744073709551616');
+    expect(pythonJsonStringify(-(2 ** 53) - 2)).toBe('-9007199254740994');
     expect(pythonJsonStringify(-42)).toBe('-42');
     expect(pythonJsonStringify(-0)).toBe('-0.0');
   });
@@ -107,6 +109,7 @@ describe('writePlainJson', () => {
     ['small float', 1e-5],
     ['-0', -0],
     ['large integer', 1e21],
+    ['integer above 2^53', 2 ** 53 + 2],
     ['NaN', Number.NaN],
     ['BigInt', 1n],
     ['undefined', undefined],
@@ -134,3 +137,16 @@ function deeplyNested(depth: number): unknown {
   for (let i = 0; i < depth; i++) value = [value];
   return value;
 }
+
+describe('mayContainTags', () => {
+  it('finds the tag key in any spelling', () => {
+    expect(mayContainTags('{"$class": "User"}')).toBe(true);
+    expect(mayContainTags('{"\\u0024class": "User"}')).toBe(true);
+    expect(mayContainTags('{"$cl\\u0061ss": "User"}')).toBe(true);
+    expect(mayContainTags('{"$CL\\u0041SS": "User"}')).toBe(false);
+  });
+
+  it('passes over non-ASCII text', () => {
+    expect(mayContainTags('{"name": "Ren\\u00e9e \\ud83d\\ude00"}')).toBe(false);
+  });
+});

@@ -45,7 +45,7 @@ export interface NoDBErrorDetails {
 export class NoDBError extends Error {
   /** Name given to errors of this class. */
   static readonly errorName: string = 'NoDBError';
-  /** Code given to errors of this class. */
+  /** Code given to errors of this class. A NoDBError built directly gets 'S3', the code of any other server error. */
   static readonly code: NoDBErrorCode = 'S3';
 
   declare readonly name: string;

@@ -19,8 +19,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Converts an index value to the string that is hashed or encoded.
- * Throws InvalidIndexError for null, undefined, empty strings, non-finite
- * numbers and anything that is not a scalar.
+ * Throws InvalidIndexError for null, undefined, empty strings, strings with a
+ * lone UTF-16 surrogate, non-finite numbers and anything that is not a scalar.
  */
 export function indexToString(value: unknown, field: string): string {
   const text = indexText(value);

@@ -173,6 +173,7 @@ export class NoDB<T = Record<string, unknown>> {
     this.humanReadableIndexes = options.humanReadableIndexes ?? DEFAULTS.humanReadableIndexes;
     this.serializer = options.serializer ?? DEFAULTS.serializer;
     this.concurrency = options.concurrency ?? DEFAULTS.concurrency;
+    // The fields just set, defaults filled in, are the record settings that checkNoDBOptions checks.
     const s3Options = checkNoDBOptions(options, this);
     this.#codec = new LazyRecordCodec(options);
 
@@ -191,7 +192,7 @@ export class NoDB<T = Record<string, unknown>> {
 
   /** Returns the object key the record for `index` is stored under. */
   async keyFor(index: IndexValue): Promise<string> {
-    return this.#keyFor(index, 'index');
+    return this.#keyForValue(index, 'index');
   }
 
   /**
@@ -202,7 +203,7 @@ export class NoDB<T = Record<string, unknown>> {
    */
   async save(obj: T, options: SaveOptions = {}): Promise<SaveResult> {
     checkSaveOptions(options);
-    const key = await this.#keyOf(obj, options.index);
+    const key = await this.#keyForSave(obj, options.index);
     const envelope = createEnvelope(obj);
     const { body, contentType } = await this.#codec.encode(envelope);
 
@@ -242,7 +243,7 @@ export class NoDB<T = Record<string, unknown>> {
     change: (current: T | undefined) => T | Promise<T>,
     options?: UpdateOptions,
   ): Promise<UpdateResult<T>> {
-    // update() and lock() load on first use, so apps that never call them do not bundle them.
+    // update() and lock() load on first use, so apps that never call them never load their code.
     const { updateRecord } = await loadModule(() => import('./update.js'));
     return updateRecord<T>(this, index, change, options);
   }
@@ -331,14 +332,15 @@ export class NoDB<T = Record<string, unknown>> {
     }
   }
 
-  async #keyOf(obj: T, explicit: IndexValue | undefined): Promise<string> {
-    if (explicit !== undefined) return this.#keyFor(explicit, 'index');
-    if (typeof obj === 'object' && obj !== null) return this.#keyFor((obj as Record<string, unknown>)[this.index], this.index);
+  /** Returns the key `save()` writes `obj` under: that of `explicitIndex` when given, else that of its index field. */
+  async #keyForSave(obj: T, explicitIndex: IndexValue | undefined): Promise<string> {
+    if (explicitIndex !== undefined) return this.#keyForValue(explicitIndex, 'index');
+    if (typeof obj === 'object' && obj !== null) return this.#keyForValue((obj as Record<string, unknown>)[this.index], this.index);
     throw (await loadModule(() => import('./keys.js'))).notAnObjectError(obj, this.index);
   }
 
   /** Returns the key for an index value. Throws InvalidIndexError naming `field` for a value that makes none. */
-  async #keyFor(value: unknown, field: string): Promise<string> {
+  async #keyForValue(value: unknown, field: string): Promise<string> {
     const text = indexText(value);
     if (text !== undefined && !this.humanReadableIndexes) return this.prefix + (await sha256Hex(text));
 

@@ -1,7 +1,8 @@
 /**
  * The retry policy, in one place for every store: which failures are worth
- * another attempt, how long to wait, and when to give up. Stores load this
- * module only after an attempt has failed. The options, the attempt itself
+ * another attempt, how long to wait, and when to give up. S3Store loads this
+ * module (through store/s3-retry.ts) only after a first attempt has failed,
+ * and PresignedStore imports it up front. The options, the attempt itself
  * and the sleep are in retry.ts.
  *
  * Backoff is "full jitter": a random delay between 0 and

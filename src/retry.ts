@@ -1,8 +1,10 @@
 /**
  * The part of the retry policy that every request needs up front: the
- * options, their validation, and one attempt bounded by its timeout. The loop
- * that retries a failed request is in retry-loop.ts, which stores load only
- * after a first attempt has failed.
+ * options, their validation, one attempt bounded by its timeout, and the
+ * abort-aware waits (untilAborted, sleep) that other modules share. The loop
+ * that retries a failed request is in retry-loop.ts. S3Store loads it,
+ * through store/s3-retry.ts, only after a first attempt has failed.
+ * PresignedStore runs every request through that loop and imports it up front.
  */
 import { invalidOption } from './codecs/option-value.js';
 

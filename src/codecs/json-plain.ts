@@ -10,6 +10,11 @@
  * in an array, NaN, Infinity, -0, numbers that Python prints in exponent
  * form, an own "$class" property, and nesting deeper than MAX_PLAIN_DEPTH,
  * which every cycle reaches. The full writer reads every getter again.
+ *
+ * This module loads up front, so it also contains what the up-front code
+ * shares with the modules that load on first need (json.ts, json-tags.ts,
+ * full-codec.ts): the tag property names, MAX_EXACT_INTEGER, `quote` and
+ * `mayContainTags`.
  */
 
 /** Property that marks a class tag in JSON records (json.ts describes tags). */

@@ -1,6 +1,8 @@
 /**
- * Messages of invalid options. Constructors validate synchronously, so every
- * NoDB loads these messages up front, and one shared form keeps them short.
+ * Messages of invalid options, and the check that rejects unknown option
+ * names. Constructors validate synchronously, so every NoDB loads this module
+ * up front, and one shared message form keeps it short. Stores, retry options
+ * and the class registry use it too, not only codecs.
  */
 import { InvalidOptionsError } from '../errors.js';
 

@@ -2,11 +2,11 @@
  * RecordCodec, the exported codec: the record bytes of full-codec.ts for one
  * set of codec options.
  *
- * NoDB's own code must not import this module, and calls full-codec.ts
- * instead. index.ts re-exports this module, and esbuild (0.28, with code
- * splitting) loads a re-exported module up front as soon as a lazily loaded
- * chunk uses it too. The codec that NoDB loads on first need would then load
- * with the core.
+ * NoDB's own code must not import this module. It uses LazyRecordCodec
+ * (lazy-codec.ts), which loads full-codec.ts on first need. index.ts
+ * re-exports this module, and esbuild (0.28, with code splitting) loads a
+ * re-exported module up front as soon as a lazily loaded chunk uses it too.
+ * The full codec would then load with the core.
  */
 import type { Envelope } from '../envelope.js';
 import type { ClassRegistry } from '../registry.js';

@@ -1,5 +1,7 @@
 /**
- * Errors for listings that a server got wrong. Loaded only when one occurs.
+ * Errors for listings that a server got wrong. Stores load this module only
+ * when one occurs. parseListPage, the form of s3-xml.ts's parser that throws,
+ * has no caller in src/ and serves the unit tests.
  */
 import { ProtocolError } from '../errors.js';
 import { type ListProblem, readListPage } from './s3-xml.js';

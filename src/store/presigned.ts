@@ -83,7 +83,7 @@ export class PresignedStore implements ObjectStore {
   readonly #retryAfter = new WeakMap<object, number>();
   /** Set once a request has shown that the bucket exists, or that this check cannot be made. */
   #bucketChecked = false;
-  /** Puts and deletes, shared with S3Store. */
+  /** This store's side of the object requests in s3-objects.ts (get, put, delete), which S3Store uses too. */
   readonly #writer: ObjectWriter;
 
   constructor(options: PresignedStoreOptions) {
@@ -158,7 +158,7 @@ export class PresignedStore implements ObjectStore {
     return listAllPages((page) => this.listPage(page), options, this.description);
   }
 
-  /** Sends a request on one object; the shape matches S3Store's, for s3-conditional.ts. */
+  /** Sends a request on one object, in the form of S3Store's, for s3-objects.ts and s3-conditional.ts. */
   #send(request: ObjectRequest): Promise<S3Response> {
     const headers = new Headers(request.headers);
     const signed: Record<string, string> = {};
@@ -290,5 +290,4 @@ export class PresignedStore implements ObjectStore {
     }
     this.#bucketChecked = true;
   }
-
 }

@@ -1,8 +1,8 @@
 /**
  * The interpretation of a failed conditional PUT, and the error of a
  * conditional delete that finds another ETag. s3-objects.ts sends both
- * requests, and loads this module only when one fails. Servers differ here,
- * and this is the one place that handles how:
+ * requests, and loads this module only when one fails. Servers differ in
+ * these cases:
  * - a repeat of a PUT whose first response was lost meets its own write: the
  *   object carries that PUT's write id, so the write succeeded;
  * - Ceph RGW 16 rejects a quoted If-Match ETag with 412 even when it is
@@ -13,8 +13,9 @@
  * - a PUT retried after an attempt that got no answer, which then meets
  *   someone else's write, cannot tell whether that attempt landed in between:
  *   OutcomeUnknownError, so that update() does not apply one change twice;
- * - Ceph RGW 16 ignores If-Match on DELETE, so a conditional delete checks
- *   the ETag with a HEAD first.
+ * - Ceph RGW 16 ignores If-Match on DELETE, so deleteObject (s3-objects.ts)
+ *   compares the ETag with a HEAD before it sends the DELETE, and throws
+ *   staleDeleteError() when the object is gone or has another ETag.
  */
 import { BucketNotFoundError, ConflictError, NoDBError, OutcomeUnknownError } from '../errors.js';
 import { etagValue, sameEtag } from './etag.js';

@@ -3,7 +3,8 @@
  * response. The first attempt runs here. When it does not succeed,
  * s3-retry.ts loads to classify the failure, correct clock skew and run the
  * rest of the retry policy, so that code stays out of the core bundle.
- * Operations live in s3.ts.
+ * S3Store (s3.ts) sends every request through S3Transport: object requests
+ * built by s3-objects.ts, listings, and bucket setup from s3-bucket.ts.
  */
 import { AwsV4Signer } from 'aws4fetch';
 import { NetworkError, S3Error, TimeoutError } from '../errors.js';
@@ -80,8 +81,10 @@ export class NoResponse {
 }
 
 /**
- * True in browsers and their workers, whose fetch has an HTTP cache. Older
- * Cloudflare Workers reject fetch's `cache` option, so it is set only here.
+ * True in browsers and their workers. Their fetch has an HTTP cache, which
+ * fetchOnce turns off with `cache: 'no-store'` only there, because older
+ * Cloudflare Workers reject that option. s3-errors.ts also uses it to name
+ * CORS in a NetworkError, because browsers hide error responses without CORS headers.
  */
 export const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'undefined' ||
   typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';

@@ -53,7 +53,6 @@ export interface S3StoreOptions {
   clockOffsetMs?: number;
 }
 
-
 /** Largest clock correction accepted, one week: anything more is a broken clock, not skew. */
 const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600_000;
 
@@ -85,7 +84,7 @@ export class S3Store implements ObjectStore {
   readonly #bucketUrl: string;
   /** Set once a request has shown that the bucket exists. */
   #bucketSeen = false;
-  /** Puts and deletes, shared with PresignedStore. */
+  /** This store's side of the object requests in s3-objects.ts (get, put, delete), which PresignedStore uses too. */
   readonly #writer: ObjectWriter;
 
   constructor(options: S3StoreOptions) {
@@ -208,7 +207,6 @@ export class S3Store implements ObjectStore {
     }
     this.#bucketSeen = true;
   }
-
 }
 
 /**

@@ -12,7 +12,6 @@ import { InvalidIndexError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { MAX_KEY_BYTES, indexText, utf8Length } from './index-value.js';
 
-export { MAX_KEY_BYTES, type IndexValue } from './index-value.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });

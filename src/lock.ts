@@ -9,6 +9,7 @@
  * Expiry compares the lease's `expiresAt` with the local clock: a TTL must be
  * well above the clock difference between clients.
  */
+import { checkOptionNames } from './codecs/option-value.js';
 import { ConflictError, DecodeError, InvalidOptionsError } from './errors.js';
 import { sleep } from './retry.js';
 import type { ObjectStore } from './store/types.js';
@@ -52,6 +53,7 @@ const decoder = new TextDecoder();
 
 /** Acquires the lease at `key`, waiting up to `options.wait` milliseconds for it. */
 export async function acquireLock(store: ObjectStore, key: string, options: LockOptions = {}): Promise<Lock> {
+  checkOptionNames(options, ['ttl', 'wait', 'pollMs', 'signal'], 'lock()');
   const ttl = options.ttl ?? 30_000;
   const wait = options.wait ?? 0;
   const pollMs = options.pollMs ?? 50;

@@ -7,16 +7,21 @@
 import { checkOptionNames, invalidOption } from './codecs/option-value.js';
 import { InvalidOptionsError } from './errors.js';
 import { MAX_KEY_BYTES, utf8Length } from './index-value.js';
+import type { NoDBBaseOptions } from './nodb.js';
 import { S3_STORE_OPTION_NAMES } from './store/s3.js';
 
-/** Key prefix of lock leases. The record prefix may not start with it, and `all()` skips it under the empty prefix. */
+/**
+ * Key prefix of lock leases. It is here because the prefix check needs it:
+ * the record prefix may not start with it, and `all()` skips it under the
+ * empty prefix.
+ */
 export const LOCK_PREFIX = '.nodb-locks/';
 
 /** Maximum prefix length in bytes of UTF-8, so that a hex SHA-256 key name (64 characters) still fits S3's key limit. */
 const MAX_PREFIX_BYTES = MAX_KEY_BYTES - 64;
 
 /** Options of every NoDB, whatever its store. */
-const RECORD_OPTION_NAMES = [
+const RECORD_OPTION_NAMES: ReadonlyArray<keyof NoDBBaseOptions> = [
   'index',
   'prefix',
   'humanReadableIndexes',
@@ -29,7 +34,7 @@ const RECORD_OPTION_NAMES = [
 ];
 
 /** Methods NoDB calls on its store. */
-const STORE_METHODS = ['get', 'head', 'put', 'delete', 'listPage', 'list'];
+const STORE_METHODS = ['get', 'head', 'put', 'delete', 'list'];
 
 /** The record options of a NoDB, with defaults filled in. */
 interface RecordSettings {
@@ -41,31 +46,30 @@ interface RecordSettings {
 
 /**
  * Checks the options of `new NoDB()`: their names, the store, and the record
- * settings. Returns the options to build an S3Store from, or undefined when
- * a store is given. Throws InvalidOptionsError.
+ * settings (`settings`, with defaults filled in). Returns the options of the
+ * S3Store to create, or undefined when a store is given. An option set to
+ * undefined counts as left out. Throws InvalidOptionsError.
  */
-export function checkNoDBOptions(options: object, settings: RecordSettings): Record<string, unknown> | undefined {
-  const store = (options as { store?: unknown }).store;
-  if (store === undefined) {
-    checkOptionNames(options, [...RECORD_OPTION_NAMES, 'store', ...S3_STORE_OPTION_NAMES], 'new NoDB()');
-  } else {
-    const s3Option = S3_STORE_OPTION_NAMES.find((name) => name in options);
+export function resolveNoDBOptions(options: object, settings: RecordSettings): Record<string, unknown> | undefined {
+  checkOptionNames(options, [...RECORD_OPTION_NAMES, 'store', ...S3_STORE_OPTION_NAMES], 'new NoDB()');
+  const values = options as Record<string, unknown>;
+  const s3Options: Record<string, unknown> = {};
+  for (const name of S3_STORE_OPTION_NAMES) {
+    if (values[name] !== undefined) s3Options[name] = values[name];
+  }
+
+  const store = values.store;
+  if (store !== undefined) {
+    const s3Option = Object.keys(s3Options)[0];
     if (s3Option !== undefined) {
       throw new InvalidOptionsError(
         `new NoDB() takes either a store or the options of an S3Store, not both; got store and ${JSON.stringify(s3Option)}.`,
       );
     }
-    checkOptionNames(options, [...RECORD_OPTION_NAMES, 'store'], 'new NoDB()');
     checkStore(store);
   }
   checkRecordSettings(settings);
-
-  if (store !== undefined) return undefined;
-  const s3Options: Record<string, unknown> = {};
-  for (const name of S3_STORE_OPTION_NAMES) {
-    if (name in options) s3Options[name] = (options as Record<string, unknown>)[name];
-  }
-  return s3Options;
+  return store === undefined ? s3Options : undefined;
 }
 
 /** Checks the options of `save()`. Throws InvalidOptionsError. */
@@ -83,6 +87,11 @@ export function checkSaveOptions(options: { ifMatch?: unknown; onlyIfNew?: unkno
 /** Checks the options of `load()`. Throws InvalidOptionsError. */
 export function checkLoadOptions(options: object): void {
   checkOptionNames(options, ['default', 'metainfo', 'signal'], 'load()');
+}
+
+/** Checks the options of `exists()`. Throws InvalidOptionsError. */
+export function checkExistsOptions(options: object): void {
+  checkOptionNames(options, ['signal'], 'exists()');
 }
 
 /** Checks the options of `delete()`. Throws InvalidOptionsError. */

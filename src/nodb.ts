@@ -4,7 +4,6 @@
 import type { Serializer } from './codecs/custom.js';
 import { LazyRecordCodec } from './codecs/lazy-codec.js';
 import type { DecodeLimits } from './codecs/limits.js';
-import { checkOptionNames } from './codecs/option-value.js';
 import type { CompressionOptions } from './codecs/options.js';
 import { createEnvelope } from './envelope.js';
 import { DecodeError, InvalidOptionsError } from './errors.js';
@@ -15,9 +14,10 @@ import {
   LOCK_PREFIX,
   checkAllOptions,
   checkDeleteOptions,
+  checkExistsOptions,
   checkLoadOptions,
-  checkNoDBOptions,
   checkSaveOptions,
+  resolveNoDBOptions,
 } from './nodb-options.js';
 import type { ClassList, RegisteredClass } from './registry.js';
 import type { Lock, LockOptions } from './lock.js';
@@ -173,8 +173,8 @@ export class NoDB<T = Record<string, unknown>> {
     this.humanReadableIndexes = options.humanReadableIndexes ?? DEFAULTS.humanReadableIndexes;
     this.serializer = options.serializer ?? DEFAULTS.serializer;
     this.concurrency = options.concurrency ?? DEFAULTS.concurrency;
-    // The fields just set, defaults filled in, are the record settings that checkNoDBOptions checks.
-    const s3Options = checkNoDBOptions(options, this);
+    // The fields just set, defaults filled in, are the record settings that resolveNoDBOptions checks.
+    const s3Options = resolveNoDBOptions(options, this);
     this.#codec = new LazyRecordCodec(options);
 
     this.store = s3Options === undefined ? (options as NoDBStoreOptions).store : new S3Store(s3Options as unknown as NoDBS3Options);
@@ -203,9 +203,9 @@ export class NoDB<T = Record<string, unknown>> {
    */
   async save(obj: T, options: SaveOptions = {}): Promise<SaveResult> {
     checkSaveOptions(options);
-    const key = await this.#keyForSave(obj, options.index);
+    const key = await this.#keyForSave(obj, options.index, options.signal);
     const envelope = createEnvelope(obj);
-    const { body, contentType } = await this.#codec.encode(envelope);
+    const { body, contentType } = await this.#codec.encode(envelope, options.signal);
 
     const { etag } = await this.store.put(key, body, {
       contentType,
@@ -226,7 +226,7 @@ export class NoDB<T = Record<string, unknown>> {
     options: LoadOptions<D> & { metainfo?: boolean } = {},
   ): Promise<T | RecordInfo<T> | D | undefined> {
     checkLoadOptions(options);
-    const key = await this.keyFor(index);
+    const key = await this.#keyForValue(index, 'index', options.signal);
     const record = await this.#read(key, options.signal);
     if (record === undefined) return options.default;
     return options.metainfo ? record : record.obj;
@@ -244,7 +244,7 @@ export class NoDB<T = Record<string, unknown>> {
     options?: UpdateOptions,
   ): Promise<UpdateResult<T>> {
     // update() and lock() load on first use, so apps that never call them never load their code.
-    const { updateRecord } = await loadModule(() => import('./update.js'));
+    const { updateRecord } = await loadModule(() => import('./update.js'), options?.signal);
     return updateRecord<T>(this, index, change, options);
   }
 
@@ -254,14 +254,14 @@ export class NoDB<T = Record<string, unknown>> {
    * that enforces conditional writes.
    */
   async lock(index: IndexValue, options?: LockOptions): Promise<Lock> {
-    const { acquireLock } = await loadModule(() => import('./lock.js'));
-    return acquireLock(this.store, LOCK_PREFIX + (await this.keyFor(index)), options);
+    const { acquireLock } = await loadModule(() => import('./lock.js'), options?.signal);
+    return acquireLock(this.store, LOCK_PREFIX + (await this.#keyForValue(index, 'index', options?.signal)), options);
   }
 
   /** Runs `work` while holding the lock on `index`, and releases it afterwards. */
   async withLock<R>(index: IndexValue, work: (lock: Lock) => Promise<R>, options?: LockOptions): Promise<R> {
     const lock = await this.lock(index, options);
-    const { runLocked } = await loadModule(() => import('./lock.js'));
+    const { runLocked } = await loadModule(() => import('./lock.js'), options?.signal);
     return runLocked(lock, work);
   }
 
@@ -272,13 +272,15 @@ export class NoDB<T = Record<string, unknown>> {
    */
   async delete(index: IndexValue, options: { ifMatch?: string; signal?: AbortSignal } = {}): Promise<void> {
     checkDeleteOptions(options);
-    await this.store.delete(await this.keyFor(index), { ifMatch: options.ifMatch, signal: options.signal });
+    const key = await this.#keyForValue(index, 'index', options.signal);
+    await this.store.delete(key, { ifMatch: options.ifMatch, signal: options.signal });
   }
 
   /** True when a record exists for `index`. */
   async exists(index: IndexValue, options: { signal?: AbortSignal } = {}): Promise<boolean> {
-    checkOptionNames(options, ['signal'], 'exists()');
-    return (await this.store.head(await this.keyFor(index), { signal: options.signal })) !== null;
+    checkExistsOptions(options);
+    const key = await this.#keyForValue(index, 'index', options.signal);
+    return (await this.store.head(key, { signal: options.signal })) !== null;
   }
 
   /** Iterates over every record under the prefix, across all listing pages. */
@@ -317,7 +319,7 @@ export class NoDB<T = Record<string, unknown>> {
     const stored = await this.store.get(key, { signal });
     if (stored === null || !stored.modified) return undefined;
 
-    const envelope = await this.#codec.decode<T>(stored.body, key);
+    const envelope = await this.#codec.decode<T>(stored.body, key, signal);
     return { obj: envelope.obj, dt: envelope.dt, uuid: envelope.uuid, etag: stored.etag, key };
   }
 
@@ -333,19 +335,21 @@ export class NoDB<T = Record<string, unknown>> {
   }
 
   /** Returns the key `save()` writes `obj` under: that of `explicitIndex` when given, else that of its index field. */
-  async #keyForSave(obj: T, explicitIndex: IndexValue | undefined): Promise<string> {
-    if (explicitIndex !== undefined) return this.#keyForValue(explicitIndex, 'index');
-    if (typeof obj === 'object' && obj !== null) return this.#keyForValue((obj as Record<string, unknown>)[this.index], this.index);
-    throw (await loadModule(() => import('./keys.js'))).notAnObjectError(obj, this.index);
+  async #keyForSave(obj: T, explicitIndex: IndexValue | undefined, signal: AbortSignal | undefined): Promise<string> {
+    if (explicitIndex !== undefined) return this.#keyForValue(explicitIndex, 'index', signal);
+    if (typeof obj === 'object' && obj !== null) {
+      return this.#keyForValue((obj as Record<string, unknown>)[this.index], this.index, signal);
+    }
+    throw (await loadModule(() => import('./keys.js'), signal)).notAnObjectError(obj, this.index);
   }
 
   /** Returns the key for an index value. Throws InvalidIndexError naming `field` for a value that makes none. */
-  async #keyForValue(value: unknown, field: string): Promise<string> {
+  async #keyForValue(value: unknown, field: string, signal?: AbortSignal): Promise<string> {
     const text = indexText(value);
     if (text !== undefined && !this.humanReadableIndexes) return this.prefix + (await sha256Hex(text));
 
     // Readable keys, and the messages of invalid values, load on first use.
-    const { indexToString, keyForIndex } = await loadModule(() => import('./keys.js'));
+    const { indexToString, keyForIndex } = await loadModule(() => import('./keys.js'), signal);
     return keyForIndex(indexToString(value, field), this.prefix, this.humanReadableIndexes, field);
   }
 }

@@ -6,7 +6,7 @@
  * through store/s3-retry.ts, only after a first attempt has failed.
  * PresignedStore runs every request through that loop and imports it up front.
  */
-import { invalidOption } from './codecs/option-value.js';
+import { checkOptionNames, invalidOption } from './codecs/option-value.js';
 
 export interface RetryOptions {
   /** Attempts after the first one. @default 3 */
@@ -43,6 +43,8 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Validates retry options and fills in defaults. */
 export function resolveRetryOptions(options: RetryOptions = {}): Required<RetryOptions> {
+  if (typeof options !== 'object' || options === null) throw invalidOption('retry', 'an object such as { retries: 3 }', options);
+  checkOptionNames(options, Object.keys(RETRY_DEFAULTS), 'retry');
   const resolved = { ...RETRY_DEFAULTS, ...options };
 
   for (const [name, value] of Object.entries(resolved)) {
@@ -55,6 +57,19 @@ export function resolveRetryOptions(options: RetryOptions = {}): Required<RetryO
     }
   }
   return resolved;
+}
+
+/** Names of the callbacks a store's `hooks` option takes. */
+const HOOK_NAMES = ['beforeRequest', 'beforeRetry', 'afterResponse'];
+
+/** Checks a store's `hooks` option: known names, each a function. Throws InvalidOptionsError. */
+export function checkHooks(hooks: unknown): void {
+  if (hooks === undefined) return;
+  if (typeof hooks !== 'object' || hooks === null) throw invalidOption('hooks', 'an object of callbacks such as { beforeRequest }', hooks);
+  checkOptionNames(hooks, HOOK_NAMES, 'hooks');
+  for (const [name, callback] of Object.entries(hooks)) {
+    if (callback !== undefined && typeof callback !== 'function') throw invalidOption(`hooks.${name}`, 'a function', callback);
+  }
 }
 
 /** One attempt: its number, and a signal that fires on its timeout or on the caller's abort. */
@@ -98,12 +113,14 @@ export function startAttempt(
 }
 
 /**
- * Returns what `promise` resolves to, or rejects with the signal's reason as
+ * Returns what `work` resolves to, or rejects with the signal's reason as
  * soon as it aborts. A fetch implementation that does not watch its signal
  * would otherwise keep an attempt running past its timeout.
  */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T> | T, signal: AbortSignal): Promise<T> {
+  const promise = Promise.resolve(work);
   if (signal.aborted) {
+    // A rejection that comes after the abort no longer matters, but must not go unhandled.
     promise.catch(() => undefined);
     return Promise.reject(signal.reason);
   }

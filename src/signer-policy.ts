@@ -4,7 +4,7 @@
  * compared as raw strings, with nothing normalized: "p/../x" is a key under
  * "p/", because S3 stores it under exactly that name.
  */
-import { MAX_KEY_BYTES } from './keys.js';
+import { MAX_KEY_BYTES } from './index-value.js';
 import { PRESIGN_METHODS, type PresignListQuery, type PresignMethod } from './store/presign-request.js';
 
 /** A signing request that passed every check. */

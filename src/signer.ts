@@ -17,6 +17,7 @@
  * or metadata headers. Give the signer credentials limited to its prefix and
  * without permission to change ACLs. Other servers were not tested for this.
  */
+import { checkOptionNames } from './codecs/option-value.js';
 import { InvalidOptionsError } from './errors.js';
 import { type SignerOperation, type SignerPolicy, checkSigningRequest } from './signer-policy.js';
 import { PRESIGN_METHODS, type PresignMethod, httpMethodOf } from './store/presign-request.js';
@@ -69,6 +70,22 @@ export interface SignerOptions {
 export type SignerHandler = (request: Request) => Promise<Response>;
 
 export const DEFAULT_SIGNER_METHODS: readonly PresignMethod[] = ['GET', 'HEAD', 'LIST'];
+
+/** Names of the options of createSigner. */
+const SIGNER_OPTION_NAMES: ReadonlyArray<keyof SignerOptions> = [
+  'credentials',
+  'bucket',
+  'endpoint',
+  'region',
+  'prefix',
+  'methods',
+  'expiresIn',
+  'authorize',
+  'allowedOrigins',
+  'onRejected',
+  'onError',
+  'clockOffsetMs',
+];
 const DEFAULT_MAX_EXPIRES_IN = 300;
 
 /** Largest request body read, in bytes: a key is at most 1 KiB and S3 metadata at most 2 KiB. */
@@ -79,6 +96,8 @@ const PREFLIGHT_MAX_AGE = 600;
 
 /** Returns a fetch handler that signs requests for `options.bucket`. Throws InvalidOptionsError. */
 export function createSigner(options: SignerOptions): SignerHandler {
+  // A misspelt authorize or prefix would sign more than intended, so unknown names are rejected.
+  if (typeof options === 'object' && options !== null) checkOptionNames(options, SIGNER_OPTION_NAMES, 'createSigner()');
   // S3Store checks the bucket, endpoint and credentials.
   const store = new S3Store({
     bucket: options?.bucket,

@@ -4,6 +4,7 @@
  * (If-Match, or If-None-Match: * for a new record). On a conflict, read
  * again and retry after a jittered backoff.
  */
+import { checkOptionNames } from './codecs/option-value.js';
 import { ConflictError, InvalidOptionsError } from './errors.js';
 import type { IndexValue } from './index-value.js';
 import { sleep } from './retry.js';
@@ -52,6 +53,7 @@ export async function updateRecord<T>(
   change: (current: T | undefined) => T | Promise<T>,
   options: UpdateOptions = {},
 ): Promise<UpdateResult<T>> {
+  checkOptionNames(options, ['retries', 'baseDelayMs', 'maxDelayMs', 'signal'], 'update()');
   const retries = options.retries ?? 10;
   const baseDelayMs = options.baseDelayMs ?? 20;
   const maxDelayMs = options.maxDelayMs ?? 1000;

@@ -29,28 +29,28 @@ export class LazyRecordCodec {
   }
 
   /** Encodes a new record. Throws EncodeError before anything is written. */
-  async encode(envelope: Envelope): Promise<EncodedRecord> {
+  async encode(envelope: Envelope, signal?: AbortSignal): Promise<EncodedRecord> {
     const { serializer, compressThreshold, limits } = this.#settings;
     if (serializer === 'json' && compressThreshold === undefined && this.classes.size === 0) {
       const objText = writePlainJson(envelope.obj);
       const body = objText === undefined ? undefined : writeEnvelopeJson(envelope, objText);
       if (body !== undefined && !exceedsValueLimit(body, limits.maxValues)) return { body, contentType: 'application/json' };
     }
-    return (await loadModule(() => import('./full-codec.js'))).encodeRecord(this.#settings, envelope);
+    return (await loadModule(() => import('./full-codec.js'), signal)).encodeRecord(this.#settings, envelope);
   }
 
   /** Decodes a stored record of any format, reviving registered classes. Throws DecodeError naming `key`. */
-  async decode<T>(bytes: Uint8Array, key: string): Promise<Envelope<T>> {
+  async decode<T>(bytes: Uint8Array, key: string, signal?: AbortSignal): Promise<Envelope<T>> {
     // Checked before JSON.parse, which builds the whole value before any other check could run.
     if (!hasMagic(bytes) && !exceedsValueLimit(bytes, this.#settings.limits.maxValues)) {
       const text = decodeUtf8(bytes);
       const envelope = text === undefined ? undefined : parseJsonEnvelope(text);
       if (text !== undefined && envelope !== undefined) {
-        if (mayContainTags(text)) envelope.obj = (await loadModule(() => import('./json-tags.js'))).reviveTags(envelope.obj, this.classes, key);
+        if (mayContainTags(text)) envelope.obj = (await loadModule(() => import('./json-tags.js'), signal)).reviveTags(envelope.obj, this.classes, key);
         return envelope as Envelope<T>;
       }
     }
-    return (await loadModule(() => import('./full-codec.js'))).decodeRecord<T>(this.#settings, bytes, key);
+    return (await loadModule(() => import('./full-codec.js'), signal)).decodeRecord<T>(this.#settings, bytes, key);
   }
 }
 

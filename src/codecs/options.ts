@@ -7,7 +7,7 @@
 import { indexSerializers, type Serializer } from './custom.js';
 import { resolveLimits, type DecodeLimits, type ResolvedLimits } from './limits.js';
 import { InvalidOptionsError } from '../errors.js';
-import { formatOptionValue, invalidOption } from './option-value.js';
+import { checkOptionNames, formatOptionValue, invalidOption } from './option-value.js';
 import { ClassRegistry, type ClassList } from '../registry.js';
 
 export interface CompressionOptions {
@@ -64,6 +64,7 @@ function resolveThreshold(compression: RecordCodecOptions['compression'], serial
   // Plain JSON records stay readable by the Python NoDB unless compression is asked for.
   if (compression === undefined) return serializer === 'json' ? undefined : DEFAULT_COMPRESSION_THRESHOLD;
   if (compression === false) return undefined;
+  if (typeof compression === 'object' && compression !== null) checkOptionNames(compression, ['threshold'], 'compression');
 
   const threshold =
     typeof compression === 'object' && compression !== null ? (compression.threshold ?? DEFAULT_COMPRESSION_THRESHOLD) : NaN;

@@ -27,13 +27,13 @@ export async function* listAllPages(
     const prefix = options.prefix ?? '';
     const outside = page.objects.find((info) => !info.key.startsWith(prefix));
     if (outside) {
-      const { keyOutsidePrefixError } = await loadModule(() => import('./list-errors.js'));
+      const { keyOutsidePrefixError } = await loadModule(() => import('./list-errors.js'), options.signal);
       throw keyOutsidePrefixError(description, prefix, outside.key);
     }
     yield* page.objects;
 
     if (page.nextToken !== undefined && seenTokens.has(page.nextToken)) {
-      const { repeatedTokenError } = await loadModule(() => import('./list-errors.js'));
+      const { repeatedTokenError } = await loadModule(() => import('./list-errors.js'), options.signal);
       throw repeatedTokenError(description);
     }
     if (page.nextToken !== undefined) seenTokens.add(page.nextToken);

@@ -2,6 +2,7 @@
  * An ObjectStore in memory with the same contract as the S3 stores, including
  * conditional writes: for unit tests, demos and offline use.
  */
+import { checkOptionNames } from '../codecs/option-value.js';
 import { ConflictError, InvalidOptionsError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
 import { sameEtag } from './etag.js';
@@ -38,6 +39,7 @@ export class MemoryStore implements ObjectStore {
   #sortedKeys: string[] | undefined;
 
   constructor(options: { name?: string } = {}) {
+    checkOptionNames(options, ['name'], 'new MemoryStore()');
     this.description = `memory store "${options.name ?? 'default'}"`;
   }
 

@@ -4,7 +4,9 @@
  * failure becomes a typed error whose class decides whether the retry policy
  * tries again.
  */
+import { describeCause } from '../error-cause.js';
 import { AccessDeniedError, InvalidOptionsError, NetworkError, NoDBError, ProtocolError, S3Error } from '../errors.js';
+import { untilAborted } from '../retry.js';
 import { parseRetryAfter } from '../retry-loop.js';
 import type { PresignFunction, PresignRequest, PresignedRequest } from './presign-request.js';
 
@@ -209,37 +211,10 @@ function preview(value: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
-}
 
 /** Maximum size of a signer's response, which carries one URL and a few headers. */
 const MAX_SIGNER_RESPONSE_BYTES = 64 * 1024;
 
-/** Rejects with the signal's reason as soon as it aborts, whether or not `work` settles. */
-function untilAborted<T>(work: Promise<T> | T, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    // The signer's own rejection comes too late to matter, but must not go unhandled.
-    Promise.resolve(work).catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(work).then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /** Reads a response body as text, failing once it passes `maxBytes`. */
 async function readBounded(response: Response, maxBytes: number): Promise<string> {

@@ -4,6 +4,7 @@
  * points at the signer or at a request that differs from what was signed.
  * Loaded on the error path only.
  */
+import { describeCause } from '../error-cause.js';
 import { AccessDeniedError, NetworkError, type NoDBError, S3Error } from '../errors.js';
 import { errorFromResponse } from './s3-errors.js';
 import { elementText } from './s3-xml.js';
@@ -98,10 +99,4 @@ function safeOrigin(url: string): string {
   } catch {
     return url;
   }
-}
-
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }

@@ -4,9 +4,10 @@
  * fetch. The signer is a function of the app or a signer endpoint (see
  * createSigner in nodb/signer), which decides what each client may do.
  */
-import { AccessDeniedError, BucketNotFoundError, InvalidOptionsError, NetworkError } from '../errors.js';
+import { checkOptionNames, invalidOption } from '../codecs/option-value.js';
+import { AccessDeniedError, BucketNotFoundError, InvalidOptionsError, NetworkError, S3Error } from '../errors.js';
 import { loadModule } from '../load-module.js';
-import { type Attempt, resolveRetryOptions, type RetryOptions, untilAborted } from '../retry.js';
+import { type Attempt, checkHooks, resolveRetryOptions, type RetryOptions, untilAborted } from '../retry.js';
 import { isRetryable, isUnanswered, parseRetryAfter, withRetry } from '../retry-loop.js';
 import { listAllPages, resolvePageSize } from './list.js';
 import { type SignContext, SignerClient, type SignerHeaders } from './presign-client.js';
@@ -59,6 +60,9 @@ export interface PresignedStoreOptions {
 
 const DEFAULT_EXPIRES_IN = 60;
 
+/** Names of the options of PresignedStore. */
+const PRESIGNED_STORE_OPTION_NAMES = ['signer', 'bucket', 'expiresIn', 'signerHeaders', 'signerCredentials', 'fetch', 'retry', 'hooks'];
+
 /** Headers, body and options of one presigned call, besides its URL. */
 interface CallInit {
   key: string | undefined;
@@ -87,12 +91,13 @@ export class PresignedStore implements ObjectStore {
   readonly #writer: ObjectWriter;
 
   constructor(options: PresignedStoreOptions) {
-    const expiresIn = options?.expiresIn ?? DEFAULT_EXPIRES_IN;
-    if (!Number.isInteger(expiresIn) || expiresIn < 1) {
-      throw new InvalidOptionsError(`expiresIn must be a whole number of seconds from 1, not ${JSON.stringify(expiresIn)}.`);
-    }
+    if (typeof options !== 'object' || options === null) throw invalidOption('new PresignedStore(options)', 'an object with a signer', options);
+    checkOptionNames(options, PRESIGNED_STORE_OPTION_NAMES, 'new PresignedStore()');
+    checkHooks(options.hooks);
+    const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
+    if (!Number.isInteger(expiresIn) || expiresIn < 1) throw invalidOption('expiresIn', 'a whole number of seconds from 1', expiresIn);
     if (options.bucket !== undefined && (typeof options.bucket !== 'string' || options.bucket === '')) {
-      throw new InvalidOptionsError(`bucket must be a bucket name or left out, not ${JSON.stringify(options.bucket)}.`);
+      throw invalidOption('bucket', 'a bucket name or left out', options.bucket);
     }
 
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -186,6 +191,7 @@ export class PresignedStore implements ObjectStore {
       policy: this.#retry,
       signal: init.signal,
       describe: `${presign.method} ${target} through ${this.#signer.description}`,
+      details: { key: init.key, bucket: this.bucket },
       isRetryable,
       retryAfterMs: (error) =>
         this.#signer.retryAfterMs(error) ?? (typeof error === 'object' && error ? this.#retryAfter.get(error) : undefined),
@@ -225,8 +231,14 @@ export class PresignedStore implements ObjectStore {
       }), attempt.signal);
     } catch (error) {
       if (attempt.signal.aborted) throw attempt.signal.reason;
-      const { presignedNetworkError } = await loadModule(() => import('./presigned-errors.js'));
-      throw presignedNetworkError(error, errorContext);
+      const errors = await this.#loadErrors(init.signal);
+      throw errors
+        ? errors.presignedNetworkError(error, errorContext)
+        : new NetworkError(`${method} through a presigned URL failed before a response arrived.`, {
+            key: init.key,
+            bucket: this.bucket,
+            cause: error,
+          });
     }
 
     // Read the whole body inside the attempt, so its timeout covers a slow body too.
@@ -265,11 +277,32 @@ export class PresignedStore implements ObjectStore {
     }
 
     // Redirects, which are not followed, land here too (browsers report them as status 0).
-    const { presignedErrorFromResponse } = await loadModule(() => import('./presigned-errors.js'));
-    const error = presignedErrorFromResponse(response.status, response.headers, bodyText, errorContext);
+    const errors = await this.#loadErrors(init.signal);
+    const error = errors
+      ? errors.presignedErrorFromResponse(response.status, response.headers, bodyText, errorContext)
+      : new S3Error(`${method} through a presigned URL failed with HTTP ${response.status}.`, {
+          status: response.status,
+          key: init.key,
+          bucket: this.bucket,
+        });
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     if (retryAfter !== undefined) this.#retryAfter.set(error, retryAfter);
     throw error;
+  }
+
+  /**
+   * Loads the messages of failed requests. Returns undefined when the module
+   * cannot load (a browser that went offline), so that the caller raises a
+   * shorter error of the same kind. It waits for the caller's signal only,
+   * not the attempt's: a response that arrived must not turn into a timeout.
+   */
+  async #loadErrors(signal: AbortSignal | undefined): Promise<typeof import('./presigned-errors.js') | undefined> {
+    try {
+      return await loadModule(() => import('./presigned-errors.js'), signal);
+    } catch {
+      signal?.throwIfAborted();
+      return undefined;
+    }
   }
 
   /**

@@ -6,6 +6,7 @@
  * calls, so that the core build needs no @cloudflare/workers-types. A real
  * `R2Bucket` from a Worker's `env` is assignable to `R2BucketBinding`.
  */
+import { checkOptionNames } from '../codecs/option-value.js';
 import { ConflictError, InvalidOptionsError, NoDBError, ProtocolError, S3Error } from '../errors.js';
 import { etagValue, sameEtag } from './etag.js';
 import { listAllPages, resolvePageSize } from './list.js';
@@ -84,13 +85,13 @@ export interface R2BindingStoreOptions {
   name?: string;
 }
 
-
 export class R2BindingStore implements ObjectStore {
   readonly description: string;
   readonly #bucket: R2BucketBinding;
 
   constructor(bucket: R2BucketBinding, options: R2BindingStoreOptions = {}) {
     checkBinding(bucket);
+    checkOptionNames(options, ['name'], 'new R2BindingStore()');
     this.#bucket = bucket;
     this.description = options.name === undefined ? 'the R2 bucket binding' : `the R2 bucket binding "${options.name}"`;
   }
@@ -173,8 +174,9 @@ export class R2BindingStore implements ObjectStore {
       // a write that lands between the head and the delete is deleted too.
       const current = await this.#call('head', key, () => this.#bucket.head(key));
       if (current === null || !sameEtag(current.etag, options.ifMatch)) {
+        const state = current === null ? 'it no longer exists' : `its ETag is ${current.etag}, not ${options.ifMatch}`;
         throw new ConflictError(
-          `The delete of "${key}" in ${this.description} was skipped: its ETag is no longer ${options.ifMatch}.`,
+          `The delete of "${key}" in ${this.description} was skipped: ${state}. Read the record again and decide whether to delete it.`,
           { key, status: 412, s3Code: 'PreconditionFailed' },
         );
       }

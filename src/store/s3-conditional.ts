@@ -17,17 +17,18 @@
  *   compares the ETag with a HEAD before it sends the DELETE, and throws
  *   staleDeleteError() when the object is gone or has another ETag.
  */
-import { BucketNotFoundError, ConflictError, NoDBError, OutcomeUnknownError } from '../errors.js';
+import { ConflictError, OutcomeUnknownError } from '../errors.js';
 import { etagValue, sameEtag } from './etag.js';
 import { WRITE_ID_METADATA } from './object-headers.js';
 import type { ObjectWriter } from './s3-objects.js';
 import type { S3Response } from './s3-transport.js';
 import type { PutOptions } from './types.js';
 
-/** Returns the ConflictError of a conditional delete whose object is gone or has another ETag. */
-export function staleDeleteError(writer: ObjectWriter, key: string, ifMatch: string): ConflictError {
+/** Returns the ConflictError of a conditional delete whose object is gone (`currentEtag` undefined) or has another ETag. */
+export function staleDeleteError(writer: ObjectWriter, key: string, ifMatch: string, currentEtag: string | undefined): ConflictError {
+  const state = currentEtag === undefined ? 'it no longer exists' : `its ETag is ${currentEtag}, not ${ifMatch}`;
   return new ConflictError(
-    `The delete of "${key}" in ${writer.description} was skipped: its ETag is no longer ${ifMatch}.`,
+    `The delete of "${key}" in ${writer.description} was skipped: ${state}. Read the record again and decide whether to delete it.`,
     { key, bucket: writer.bucket, status: 412, s3Code: 'PreconditionFailed' },
   );
 }
@@ -43,14 +44,14 @@ interface FailedPut {
   options: PutOptions;
 }
 
-/** Returns the response of a conditional PUT that did succeed, or throws the error it deserves. */
+/**
+ * Returns the response of a conditional PUT that did succeed, or throws the
+ * error it deserves. s3-objects.ts calls it for a ConflictError, or a 404
+ * for If-Match on a missing key, only.
+ */
 export async function resolveConditionalFailure(error: unknown, writer: ObjectWriter, put: FailedPut): Promise<S3Response> {
   const { key, options } = put;
   const bucket = writer.bucket ?? '';
-  const missingOnIfMatch =
-    options.ifMatch !== undefined && error instanceof NoDBError && error.status === 404 && !(error instanceof BucketNotFoundError);
-  if (!(error instanceof ConflictError) && !missingOnIfMatch) throw error;
-
   const current = await writer.send({ method: 'HEAD', key, signal: options.signal, absentOn404: true });
   const exists = current.status !== 404;
   if (exists && current.headers.get(`x-amz-meta-${WRITE_ID_METADATA}`) === put.writeId) return current;

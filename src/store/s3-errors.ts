@@ -2,6 +2,7 @@
  * S3 error responses to typed errors, with messages that name what to check.
  * Loaded on the error path only, so none of these messages is in the core bundle.
  */
+import { describeCause } from '../error-cause.js';
 import {
   AccessDeniedError,
   BucketNotFoundError,
@@ -12,7 +13,7 @@ import {
   ProtocolError,
   S3Error,
 } from '../errors.js';
-import { IN_BROWSER } from './s3-transport.js';
+import { IN_BROWSER } from './browser.js';
 import { elementText } from './s3-xml.js';
 
 /** Fields of an S3 `<Error>` document. */
@@ -182,10 +183,4 @@ function codeFromStatus(status: number): string {
     default:
       return `HTTP${status}`;
   }
-}
-
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }

@@ -5,6 +5,7 @@
  * The interpretation of failed conditional writes (s3-conditional.ts),
  * metadata checks and error messages load only when a request needs them.
  */
+import { BucketNotFoundError, ConflictError, NoDBError } from '../errors.js';
 import { loadModule } from '../load-module.js';
 import { etagValue, quoteEtag, sameEtag } from './etag.js';
 import { WRITE_ID_METADATA, readAttributes } from './object-headers.js';
@@ -80,9 +81,16 @@ export async function putObject(
   try {
     response = await writer.send({ method: 'PUT', key, headers, body, signal, unanswered });
   } catch (error) {
-    if (writeId === undefined) throw error;
-    const { resolveConditionalFailure } = await loadModule(() => import('./s3-conditional.js'), signal);
-    response = await resolveConditionalFailure(error, writer, { key, writeId, unanswered: unanswered.value, headers, body, options });
+    if (writeId === undefined || !mayBeConditionFailure(error, options)) throw error;
+    let conditional: typeof import('./s3-conditional.js');
+    try {
+      conditional = await loadModule(() => import('./s3-conditional.js'), signal);
+    } catch {
+      // Without the module (a browser that went offline), the failure is reported as the server sent it.
+      signal?.throwIfAborted();
+      throw error;
+    }
+    response = await conditional.resolveConditionalFailure(error, writer, { key, writeId, unanswered: unanswered.value, headers, body, options });
   }
 
   const etag = response.headers.get('etag');
@@ -106,13 +114,23 @@ export async function deleteObject(writer: ObjectWriter, key: string, options: D
     const current = await writer.head(key, { signal });
     if (current === null || !sameEtag(current.etag, ifMatch)) {
       const { staleDeleteError } = await loadModule(() => import('./s3-conditional.js'), signal);
-      throw staleDeleteError(writer, key, ifMatch);
+      throw staleDeleteError(writer, key, ifMatch, current?.etag);
     }
     headers.set('if-match', ifMatchValue(writer, ifMatch));
   }
 
   // S3 returns 204 whether or not the key existed; some servers return 404.
   await writer.send({ method: 'DELETE', key, headers, signal, absentOn404: true });
+}
+
+/**
+ * True for the failures of a conditional PUT that s3-conditional.ts must
+ * look into: a ConflictError, and a 404 for If-Match on a missing key (AWS)
+ * but not for a missing bucket. Any other failure is reported as it is.
+ */
+function mayBeConditionFailure(error: unknown, options: PutOptions): boolean {
+  if (error instanceof ConflictError) return true;
+  return options.ifMatch !== undefined && error instanceof NoDBError && error.status === 404 && !(error instanceof BucketNotFoundError);
 }
 
 /** Returns an If-Match value in the form the store's server accepts. */

@@ -5,7 +5,9 @@
  * S3Store, so addressing and key encoding match the store's own requests.
  */
 import { AwsV4Signer } from 'aws4fetch';
+import { formatOptionValue } from '../codecs/option-value.js';
 import { InvalidOptionsError } from '../errors.js';
+import { MAX_PAGE_SIZE } from './list.js';
 import type { PresignListQuery } from './presign-request.js';
 import { MAX_PRESIGN_SECONDS, type PresignOptions, type S3Store, formatQuery, listObjectsParams } from './s3.js';
 import { type Credentials, type S3Transport, amzDate } from './s3-transport.js';
@@ -38,7 +40,7 @@ export function presignWithOptions(
   const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
     throw new InvalidOptionsError(
-      `expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGN_SECONDS}, not ${JSON.stringify(expiresIn)}.`,
+      `expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGN_SECONDS}; got ${formatOptionValue(expiresIn)}.`,
       { key, bucket: store.bucket },
     );
   }
@@ -66,7 +68,7 @@ export function presignObject(
 export function presignListObjects(query: PresignListQuery, settings: PresignSettings): Promise<string> {
   // objectUrl encodes the key after "bucketUrl/", so an empty key leaves the bucket URL and a slash.
   const bucketUrl = settings.store.objectUrl('').slice(0, -1);
-  return presign('GET', bucketUrl, listObjectsParams({ ...query, maxKeys: query.maxKeys ?? 1000 }), {}, settings);
+  return presign('GET', bucketUrl, listObjectsParams({ ...query, maxKeys: query.maxKeys ?? MAX_PAGE_SIZE }), {}, settings);
 }
 
 async function presign(

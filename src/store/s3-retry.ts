@@ -5,12 +5,12 @@
  * Loaded on the first failure only.
  */
 import { type NoDBError, S3Error } from '../errors.js';
-import type { Attempt } from '../retry.js';
+import { type Attempt, startAttempt } from '../retry.js';
 import { attemptError, isRetryable, isUnanswered, parseRetryAfter, withRetry } from '../retry-loop.js';
 import { type RequestContext, bodyReadError, errorFromResponse, networkError } from './s3-errors.js';
 import { NoResponse, type S3Request, type S3Response, type S3Transport, isAccepted } from './s3-transport.js';
 
-/** The first attempt as S3Transport.send ran it. Its attempt has not ended yet, so a re-signed request stays within its timeout. */
+/** The first attempt as S3Transport.send ran it. It has ended, and its signal shows whether it timed out. */
 export interface FirstS3Attempt {
   attempt: Attempt;
   /** Date.now() time by which every attempt and sleep must be over. */
@@ -43,8 +43,10 @@ export async function retryRequest(
   const retryAfter = new WeakMap<object, number>();
 
   // Finishes one attempt: re-signs after clock skew, returns a success, and
-  // turns anything else into the typed error.
+  // turns anything else into the typed error. The signal of `attempt`
+  // distinguishes a timeout from a network failure.
   const settle = async (attempt: Attempt, fetched: Promise<S3Response>): Promise<S3Response> => {
+    let current = attempt;
     try {
       let response = await fetched;
 
@@ -53,7 +55,9 @@ export async function retryRequest(
       const serverTime = Date.parse(response.headers.get('date') ?? '');
       if (response.status === 403 && isClockSkew(response.body, serverTime - (Date.now() + transport.clockOffsetMs))) {
         transport.clockOffsetMs = serverTime - Date.now();
-        response = await transport.fetchOnce(request, payloadHash, attempt);
+        // The first attempt has ended, so the re-signed request gets a timer of its own.
+        if (attempt === first.attempt) current = startAttempt(attempt.number, settings.retry, first.deadline, request.signal);
+        response = await transport.fetchOnce(request, payloadHash, current);
       }
 
       if (isAccepted(response, request)) return response;
@@ -62,9 +66,14 @@ export async function retryRequest(
       if (delayMs !== undefined) retryAfter.set(error, delayMs);
       throw error;
     } catch (error) {
-      // After a timeout or an abort, attemptError() reports why instead.
-      if (!(error instanceof NoResponse) || attempt.signal.aborted) throw error;
+      // After a timeout or an abort, attemptError() reports why instead: the
+      // caller's call for `attempt`, the one here for a re-signed request's own timer.
+      if (!(error instanceof NoResponse) || current.signal.aborted) {
+        throw current === attempt ? error : attemptError(error, current, request.signal, describe, details);
+      }
       throw error.readingBody ? bodyReadError(error.cause, context) : networkError(error.cause, context);
+    } finally {
+      if (current !== attempt) current.end();
     }
   };
 
@@ -73,8 +82,6 @@ export async function retryRequest(
     return await settle(first.attempt, first.response ? Promise.resolve(first.response) : Promise.reject(first.failure));
   } catch (error) {
     firstError = attemptError(error, first.attempt, request.signal, describe, details);
-  } finally {
-    first.attempt.end();
   }
 
   return withRetry((attempt) => settle(attempt, transport.fetchOnce(request, payloadHash, attempt)), {

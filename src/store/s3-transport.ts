@@ -10,6 +10,7 @@ import { AwsV4Signer } from 'aws4fetch';
 import { NetworkError, S3Error, TimeoutError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
 import { loadModule } from '../load-module.js';
+import { IN_BROWSER } from './browser.js';
 import { type Attempt, type RetryEvent, type RetryOptions, startAttempt, untilAborted } from '../retry.js';
 
 /** Access keys, optionally short-lived with a session token. */
@@ -80,14 +81,6 @@ export class NoResponse {
   ) {}
 }
 
-/**
- * True in browsers and their workers. Their fetch has an HTTP cache, which
- * fetchOnce turns off with `cache: 'no-store'` only there, because older
- * Cloudflare Workers reject that option. s3-errors.ts also uses it to name
- * CORS in a NetworkError, because browsers hide error responses without CORS headers.
- */
-export const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'undefined' ||
-  typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 
 export class S3Transport {
   readonly settings: TransportSettings;
@@ -120,17 +113,17 @@ export class S3Transport {
       response = await this.fetchOnce(request, payloadHash, attempt);
     } catch (error) {
       failure = error;
-    }
-    if (response !== undefined && isAccepted(response, request)) {
+    } finally {
+      // Ending the attempt stops its timer, so its signal keeps saying whether
+      // it timed out, however long s3-retry.ts then takes to load.
       attempt.end();
-      return response;
     }
+    if (response !== undefined && isAccepted(response, request)) return response;
 
     let retry: typeof import('./s3-retry.js');
     try {
       retry = await loadModule(() => import('./s3-retry.js'), request.signal);
     } catch (loadError) {
-      attempt.end();
       request.signal?.throwIfAborted();
       throw unclassifiedError(request, this.settings, attempt, response, failure, loadError);
     }
@@ -212,7 +205,7 @@ function unclassifiedError(
   const { method, key } = request;
   const { endpoint, bucket } = settings;
   if (response !== undefined) {
-    return new S3Error(`${method} to ${endpoint} failed with HTTP ${response.status}.`, {
+    return new S3Error(`${method} to ${endpoint} failed with HTTP ${response.status}, and the module that explains such responses could not load (see cause). Check the network.`, {
       status: response.status,
       key,
       bucket,

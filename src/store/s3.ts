@@ -5,7 +5,7 @@
 import { checkOptionNames, invalidOption } from '../codecs/option-value.js';
 import { InvalidOptionsError } from '../errors.js';
 import { loadModule } from '../load-module.js';
-import { type RetryOptions, resolveRetryOptions } from '../retry.js';
+import { type RetryOptions, checkHooks, resolveRetryOptions } from '../retry.js';
 import { listAllPages, resolvePageSize } from './list.js';
 import type { PresignListQuery } from './presign-request.js';
 import { type ObjectRequest, type ObjectWriter, deleteObject, getObject, headFromResponse, putObject } from './s3-objects.js';
@@ -57,7 +57,16 @@ export interface S3StoreOptions {
 const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600_000;
 
 /** Names of the options of S3Store, which NoDB also takes. */
-export const S3_STORE_OPTION_NAMES = ['bucket', 'endpoint', 'region', 'credentials', 'fetch', 'retry', 'hooks', 'clockOffsetMs'];
+export const S3_STORE_OPTION_NAMES: ReadonlyArray<keyof S3StoreOptions> = [
+  'bucket',
+  'endpoint',
+  'region',
+  'credentials',
+  'fetch',
+  'retry',
+  'hooks',
+  'clockOffsetMs',
+];
 
 /** SigV4 presigned URLs are valid for at most seven days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -255,6 +264,7 @@ function checkOptions(options: S3StoreOptions): void {
     throw invalidOption('bucket', 'a bucket name such as "my-records" (letters, digits, ".", "-", "_")', options?.bucket);
   }
   checkOptionNames(options, S3_STORE_OPTION_NAMES, 'new S3Store()');
+  checkHooks(options.hooks);
 
   if (options.endpoint !== undefined) {
     let protocol = '';

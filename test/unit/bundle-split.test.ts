@@ -65,4 +65,15 @@ describe('core bundle', () => {
     const lazyOnly = /src\/(keys|readable-index|envelope-json)\.ts|src\/codecs\/(json|json-record|json-tags|full-codec|record|binary|limit-error)\.ts/;
     expect(core.filter((input) => lazyOnly.test(input))).toEqual([]);
   }, 30_000);
+
+  it('leaves failures, update, lock and bucket setup to lazy chunks', async () => {
+    const meta = await bundle();
+    const loaded = staticOutputs(meta);
+    const core = [...loaded].flatMap((path) => Object.keys(meta.outputs[path]!.inputs));
+
+    // A request that succeeds at its first attempt needs none of these.
+    const lazyOnly =
+      /src\/(retry-loop|update|lock|error-cause)\.ts|src\/store\/(s3-retry|s3-errors|s3-conditional|list-errors|metadata|s3-bucket|s3-presign)\.ts/;
+    expect(core.filter((input) => lazyOnly.test(input))).toEqual([]);
+  }, 30_000);
 });

@@ -3,7 +3,8 @@
  * and values that would change what a call does without a word.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionsError, MemoryStore, NoDB, S3Store } from '../../src/index.js';
+import { InvalidOptionsError, MemoryStore, NoDB, PresignedStore, S3Store } from '../../src/index.js';
+import { createSigner } from '../../src/signer-entry.js';
 
 const credentials = { accessKeyId: 'AKID', secretAccessKey: 'secret' };
 const endpoint = 'http://127.0.0.1:9';
@@ -45,6 +46,24 @@ describe('constructor options', () => {
   it('rejects a humanReadableIndexes that is not a boolean', () => {
     const call = () => new NoDB({ store: new MemoryStore(), humanReadableIndexes: 'yes' as never });
     expect(call).toThrowError(/humanReadableIndexes must be true or false; got "yes"/);
+  });
+
+  it('accepts a store with S3 options left undefined', () => {
+    const db = new NoDB({ store: new MemoryStore(), bucket: undefined } as never);
+    expect(db.store).toBeInstanceOf(MemoryStore);
+  });
+
+  it('accepts a store without listPage', () => {
+    const memory = new MemoryStore();
+    const wrapper = {
+      description: 'wrapper',
+      get: memory.get.bind(memory),
+      head: memory.head.bind(memory),
+      put: memory.put.bind(memory),
+      delete: memory.delete.bind(memory),
+      list: memory.list.bind(memory),
+    };
+    expect(new NoDB({ store: wrapper as never }).store).toBe(wrapper);
   });
 
   it('accepts options left undefined', () => {
@@ -106,5 +125,45 @@ describe('method options', () => {
     expect(() => db.all({ order: 'newest' as never })).toThrowError(/order must be "key" or "inserted"; got "newest"/);
     expect(() => db.all({ onDecodeError: 'skip' as never })).toThrowError(/onDecodeError must be a function/);
     expect(() => db.all({ metainf: true } as never)).toThrowError(/all\(\) has no option "metainf"/);
+  });
+});
+
+describe('nested and store options', () => {
+  const s3 = { bucket: 'b', endpoint, credentials };
+
+  it('rejects a misspelt retry option', () => {
+    expect(() => new S3Store({ ...s3, retry: { retires: 5 } as never })).toThrowError(/retry has no option "retires"/);
+    expect(() => new S3Store({ ...s3, retry: 5 as never })).toThrowError(/retry must be an object/);
+  });
+
+  it('rejects a misspelt or non-function hook', () => {
+    expect(() => new S3Store({ ...s3, hooks: { beforeRequst: () => {} } as never })).toThrowError(/hooks has no option "beforeRequst"/);
+    expect(() => new S3Store({ ...s3, hooks: { afterResponse: 'log' } as never })).toThrowError(/hooks.afterResponse must be a function/);
+  });
+
+  it('rejects a misspelt compression option', () => {
+    const call = () => new NoDB({ store: new MemoryStore(), compression: { treshold: 10 } as never });
+    expect(call).toThrowError(/compression has no option "treshold"/);
+  });
+
+  it('rejects misspelt store options', () => {
+    expect(() => new MemoryStore({ nmae: 'x' } as never)).toThrowError(/new MemoryStore\(\) has no option "nmae"/);
+    const presigned = () => new PresignedStore({ signer: 'http://127.0.0.1:9/sign', signerHeader: {} } as never);
+    expect(presigned).toThrowError(/new PresignedStore\(\) has no option "signerHeader"/);
+  });
+
+  it('rejects a misspelt signer option', () => {
+    const call = () => createSigner({ ...s3, prefix: 'p/', authorise: () => true } as never);
+    expect(call).toThrowError(InvalidOptionsError);
+    expect(call).toThrowError(/createSigner\(\) has no option "authorise"/);
+  });
+
+  it('rejects misspelt update and lock options', async () => {
+    const db = new NoDB({ store: new MemoryStore() });
+    const update = await thrown(() => db.update('a', () => ({ id: 'a' }), { retires: 0 } as never));
+    expect((update as Error).message).toMatch(/update\(\) has no option "retires"/);
+    const lock = await thrown(() => db.lock('a', { wiat: 10 } as never));
+    expect((lock as Error).message).toMatch(/lock\(\) has no option "wiat"/);
+    expect(await db.exists('a')).toBe(false);
   });
 });

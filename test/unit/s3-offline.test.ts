@@ -91,7 +91,7 @@ describe('S3Store offline', () => {
     const error = await store.get('k').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(S3Error);
     expect(error).toMatchObject({ status: 403, key: 'k', bucket: 'b' });
-    expect((error as Error).message).toBe(`GET to ${endpoint} failed with HTTP 403.`);
+    expect((error as Error).message).toContain(`GET to ${endpoint} failed with HTTP 403, and the module`);
   });
 
   it('reports a timed-out attempt', async () => {
@@ -103,5 +103,45 @@ describe('S3Store offline', () => {
     const error = await store.get('k').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toBe(`GET to ${endpoint} timed out after 20 ms.`);
+  });
+
+  it('reports a failed conditional write as the server sent it', async () => {
+    const { S3Store, S3Error } = await loadStore();
+    const fetch = async () => new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 });
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch });
+
+    const error = await store.put('k', new Uint8Array(1), { ifNoneMatch: '*' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(S3Error);
+    expect(error).toMatchObject({ status: 403 });
+  });
+});
+
+describe('PresignedStore offline', () => {
+  beforeEach(() => {
+    vi.resetModules();
+    vi.doMock('../../src/store/presigned-errors.js', () => {
+      throw new TypeError('Failed to fetch dynamically imported module');
+    });
+  });
+
+  afterEach(() => {
+    vi.doUnmock('../../src/store/presigned-errors.js');
+  });
+
+  it('reports an error response once with its status', async () => {
+    const { PresignedStore } = await import('../../src/store/presigned.js');
+    const { S3Error } = await import('../../src/errors.js');
+    let requests = 0;
+    const fetch = async () => {
+      requests += 1;
+      return new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 });
+    };
+    const signer = async () => ({ url: `${endpoint}/b/k?X-Amz-Signature=0` });
+    const store = new PresignedStore({ signer, fetch });
+
+    const error = await store.get('k').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(S3Error);
+    expect(error).toMatchObject({ status: 403, key: 'k' });
+    expect(requests).toBe(1);
   });
 });

@@ -18,7 +18,7 @@ async function loadLibrary() {
   return { S3Store, ...errors };
 }
 
-/** A fetch that answers each request with the next of `replies`, and records the methods it saw. */
+/** A fetch that responds to each request with the next of `replies`, and records the methods it received. */
 function scripted(replies: Array<() => Response>) {
   const methods: string[] = [];
   const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => {
@@ -66,6 +66,30 @@ describe('S3Store with a slow retry module', () => {
     const error = await store.put('k', new Uint8Array(1), { ifNoneMatch: '*' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConflictError);
     expect(server.methods).toEqual(['PUT', 'HEAD']);
+  });
+
+  it('reports a refused connection as a network failure', async () => {
+    const { S3Store, NetworkError } = await loadLibrary();
+    const fetch = async () => {
+      throw new TypeError('fetch failed');
+    };
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch, retry: { ...retry, retries: 0 } });
+
+    const error = await store.get('k').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NetworkError);
+  });
+
+  it('corrects clock skew within the first attempt', async () => {
+    const { S3Store } = await loadLibrary();
+    const serverDate = new Date(Date.now() + 3_600_000).toUTCString();
+    const server = scripted([
+      () => new Response('<Error><Code>RequestTimeTooSkewed</Code></Error>', { status: 403, headers: { date: serverDate } }),
+      () => new Response('abc', { status: 200, headers: { etag: '"e"' } }),
+    ]);
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch: server.fetch, retry: { ...retry, retries: 0 } });
+
+    expect(await store.get('k')).toMatchObject({ modified: true, etag: '"e"' });
+    expect(server.methods).toEqual(['GET', 'GET']);
   });
 
   it('rejects at once on abort while the module loads', async () => {

@@ -6,11 +6,17 @@
  * min and gzip -9 sizes of the code loaded up front, and the gzip size of the
  * chunks that only `import()` loads.
  *
+ * An entry may name modules that its first request loads with `import()`.
+ * Their chunks, with the chunks those import statically, count in its min
+ * and gzip sizes, because no request succeeds without them: S3Store loads
+ * s3-transport.ts (and aws4fetch) that way.
+ *
  * Entries: every subpath of package.json "exports" (the whole public API),
  * and the import sets of typical applications. The "core" one (NoDB and
- * S3Store with the JSON serializer) has a target, an enforced ceiling, and
- * must not load msgpack or fflate up front. Exits 1 when it is over the
- * ceiling or loads either.
+ * S3Store with the JSON serializer) has a target and an enforced ceiling.
+ * Each application entry lists packages and modules it must not load up
+ * front. Exits 1 when the core is over its ceiling or an entry loads one of
+ * those.
  *
  * Usage: node scripts/size.mjs [--modules]   (--modules: the largest modules of every entry)
  */
@@ -30,8 +36,8 @@ const CORE_TARGET_BYTES = 6144;
 
 /**
  * The ceiling the check enforces, so that the core cannot grow unnoticed: the
- * core measured 13,368 bytes gzip on 2026-12-04. Lower it as the core shrinks;
- * see BENCHMARKS.md.
+ * core measured 13,552 bytes gzip on 2026-12-04, the chunks of its first
+ * request included. Lower it as the core shrinks; see BENCHMARKS.md.
  * NOTE: the target of 6,144 bytes is not met. Option checks that throw from
  * constructors, with messages that name the value, must load up front, and
  * so must the Python-compatible JSON writer and aws4fetch.
@@ -41,22 +47,41 @@ const CORE_BUDGET_BYTES = 13824;
 /** Packages the core must load lazily if at all, because only other serializers and compression use them. */
 const KEPT_OUT_OF_CORE = ['@msgpack/msgpack', 'fflate'];
 
+/** Code that only S3Store's requests need, which apps with another store must not load up front. */
+const SIGNING_CODE = ['aws4fetch', 'src/store/s3-transport.ts'];
+
 /** Modules listed for the core entry, largest first. */
 const TOP_MODULES = 12;
 
 /** Name of the virtual module that contains an entry's code. */
 const ENTRY_NAMESPACE = 'size-entry';
 
+/**
+ * An entry: `code` is the application's import, `firstRequest` the modules
+ * its first request loads with import() (counted in its sizes), `keptOut`
+ * the packages and source files that must not be counted in them.
+ */
 const CORE_ENTRY = {
   name: 'core: NoDB + S3Store',
   code: `export { NoDB, S3Store } from './src/index.ts';`,
   budget: CORE_BUDGET_BYTES,
+  firstRequest: ['src/store/s3-transport.ts'],
+  keptOut: KEPT_OUT_OF_CORE,
 };
 
 const APPLICATION_ENTRIES = [
   CORE_ENTRY,
-  { name: 'NoDB + MemoryStore', code: `export { NoDB, MemoryStore } from './src/index.ts';` },
-  { name: 'NoDB + R2BindingStore (Workers)', code: `export { NoDB, R2BindingStore } from './src/index.ts';` },
+  { name: 'NoDB + MemoryStore', code: `export { NoDB, MemoryStore } from './src/index.ts';`, keptOut: SIGNING_CODE },
+  {
+    name: 'NoDB + R2BindingStore (Workers)',
+    code: `export { NoDB, R2BindingStore } from './src/index.ts';`,
+    keptOut: SIGNING_CODE,
+  },
+  {
+    name: 'NoDB + PresignedStore (browser)',
+    code: `export { NoDB, PresignedStore } from './src/index.ts';`,
+    keptOut: SIGNING_CODE,
+  },
   // The signer alone, for scale: the part of the core budget that nodb's own code cannot shrink.
   { name: "aws4fetch's AwsV4Signer alone", code: `export { AwsV4Signer } from 'aws4fetch';` },
 ];
@@ -70,16 +95,16 @@ for (const entry of entries) results.push({ entry, ...(await measure(entry)) });
 printTable(results);
 
 const problems = [];
-for (const { entry, gzip, packages } of results) {
+for (const { entry, gzip, packages, modules } of results) {
   if (entry.budget !== undefined && gzip > entry.budget) {
     problems.push(`${entry.name} is ${gzip} bytes gzip, ${gzip - entry.budget} over its budget of ${entry.budget}.`);
   }
   if (entry === CORE_ENTRY && gzip > CORE_TARGET_BYTES) {
     process.stdout.write(`\n${entry.name}: ${gzip} bytes gzip, ${gzip - CORE_TARGET_BYTES} over the target of ${CORE_TARGET_BYTES}.\n`);
   }
-  if (entry === CORE_ENTRY) {
-    for (const name of KEPT_OUT_OF_CORE) {
-      if (packages.has(name)) problems.push(`${entry.name} loads ${name} up front. Load it with import() where its serializer is used.`);
+  for (const name of entry.keptOut ?? []) {
+    if (packages.has(name) || modules.some(([path]) => path === name)) {
+      problems.push(`${entry.name} loads ${name} up front. Load it with import() where it is used.`);
     }
   }
 }
@@ -116,9 +141,10 @@ async function exportEntries() {
 
 /**
  * Bundles one entry with code splitting, as an application bundler does, and
- * returns the sizes of the code that loads up front: the entry chunk and the
- * chunks it imports statically. Chunks reached only through `import()` load
- * on first use, so they count as lazy and are reported apart.
+ * returns the sizes of the code that loads up front (the entry chunk and the
+ * chunks it imports statically) plus the chunks of the entry's first request.
+ * Other chunks reached only through `import()` load on first use, so they
+ * count as lazy and are reported apart.
  */
 async function measure(entry) {
   const result = await build({
@@ -143,7 +169,8 @@ async function measure(entry) {
   const contents = new Map(result.outputFiles.map((file) => [relative(root, file.path), file.contents]));
   // Chunks behind import() are entry points too, so pick the entry by its namespace.
   const entryOutput = Object.keys(outputs).find((path) => outputs[path].entryPoint?.includes(ENTRY_NAMESPACE));
-  const initial = staticClosure(entryOutput, outputs);
+  const upFront = staticClosure(entryOutput, outputs);
+  const initial = [...upFront, ...firstRequestChunks(entry, outputs, upFront)];
   const lazy = Object.keys(outputs).filter((path) => path.endsWith('.js') && !initial.includes(path));
 
   const modules = new Map();
@@ -160,10 +187,13 @@ async function measure(entry) {
   }
 
   const initialBytes = concat(initial.map((path) => contents.get(path)));
+  const upFrontBytes = concat(upFront.map((path) => contents.get(path)));
   const lazyBytes = concat(lazy.map((path) => contents.get(path)));
   return {
     min: initialBytes.length,
     gzip: gzipSize(initialBytes),
+    upFrontMin: upFrontBytes.length,
+    upFrontGzip: gzipSize(upFrontBytes),
     lazyGzip: lazyBytes.length === 0 ? 0 : gzipSize(lazyBytes),
     modules: [...modules].sort((a, b) => b[1] - a[1]),
     packages,
@@ -195,6 +225,26 @@ function staticClosure(start, outputs) {
   return seen;
 }
 
+/**
+ * Returns the chunks that contain the modules of `entry.firstRequest`, with
+ * the chunks they import statically, except those already up front. Throws
+ * when no output contains a named module, so that a renamed file cannot
+ * silently drop out of the count.
+ */
+function firstRequestChunks(entry, outputs, upFront) {
+  const chunks = [];
+  for (const module of entry.firstRequest ?? []) {
+    const output = Object.keys(outputs).find((path) => path.endsWith('.js') && module in outputs[path].inputs);
+    if (output === undefined) {
+      throw new Error(`${entry.name} names ${module} as loaded by the first request, but no chunk contains it.`);
+    }
+    for (const path of staticClosure(output, outputs)) {
+      if (!upFront.includes(path) && !chunks.includes(path)) chunks.push(path);
+    }
+  }
+  return chunks;
+}
+
 function concat(chunks) {
   return Buffer.concat(chunks.map((chunk) => Buffer.from(chunk)));
 }
@@ -204,9 +254,9 @@ function gzipSize(bytes) {
 }
 
 function printTable(rows) {
-  const header = ['entry', 'min bytes', 'gzip bytes', 'budget', 'lazy gzip', 'packages loaded up front'];
+  const header = ['entry', 'min bytes', 'gzip bytes', 'budget', 'lazy gzip', 'packages counted'];
   const lines = rows.map(({ entry, min, gzip, lazyGzip, packages }) => [
-    entry.name,
+    entry.firstRequest === undefined ? entry.name : `${entry.name} *`,
     String(min),
     String(gzip),
     entry.budget === undefined ? '' : String(entry.budget),
@@ -219,4 +269,15 @@ function printTable(rows) {
 
   process.stdout.write(`${format(header).trimEnd()}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n`);
   for (const line of lines) process.stdout.write(`${format(line).trimEnd()}\n`);
+
+  process.stdout.write(
+    '\nmin bytes, gzip bytes and packages counted cover the code loaded up front. For an entry marked *,\n' +
+      'they also cover the chunks its first request loads with import(), and those chunks\' static imports:\n',
+  );
+  for (const { entry, upFrontMin, upFrontGzip } of rows) {
+    if (entry.firstRequest === undefined) continue;
+    process.stdout.write(
+      `  ${entry.name}: ${entry.firstRequest.join(', ')} (without them: ${upFrontMin} bytes min, ${upFrontGzip} gzip)\n`,
+    );
+  }
 }

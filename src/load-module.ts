@@ -12,6 +12,10 @@
  * file that index.ts re-exports, because esbuild then loads that file up
  * front. test/unit/bundle-split.test.ts and scripts/size.mjs check this.
  *
+ * One module that a first attempt runs is loaded this way too: S3Store's
+ * transport with aws4fetch. The S3Store constructor starts loading it, so
+ * that NoDB with any other store never loads it.
+ *
  * Going through loadModule keeps two promises of every call when a module
  * loads late or not at all: an abort rejects at once, and every failure is
  * a NoDBError.

@@ -9,8 +9,9 @@ import { formatOptionValue } from '../codecs/option-value.js';
 import { InvalidOptionsError } from '../errors.js';
 import { MAX_PAGE_SIZE } from './list.js';
 import type { PresignListQuery } from './presign-request.js';
+import { amzDate } from './amz-date.js';
 import { MAX_PRESIGN_SECONDS, type PresignOptions, type S3Store, formatQuery, listObjectsParams } from './s3.js';
-import { type Credentials, type S3Transport, amzDate } from './s3-transport.js';
+import type { Credentials } from './s3-transport.js';
 
 export interface PresignSettings {
   /** The store whose URL and region are used. */
@@ -32,7 +33,7 @@ const DEFAULT_EXPIRES_IN = 900;
  */
 export function presignWithOptions(
   store: S3Store,
-  transport: S3Transport,
+  signing: { credentials: Credentials; clockOffsetMs: number },
   method: 'GET' | 'HEAD' | 'PUT' | 'DELETE',
   key: string,
   options: PresignOptions,
@@ -45,7 +46,7 @@ export function presignWithOptions(
     );
   }
 
-  const settings = { store, credentials: transport.settings.credentials, expiresIn, clockOffsetMs: transport.clockOffsetMs };
+  const settings = { store, credentials: signing.credentials, expiresIn, clockOffsetMs: signing.clockOffsetMs };
   return presignObject(method, key, options.headers ?? {}, settings);
 }
 

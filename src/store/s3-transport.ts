@@ -4,12 +4,15 @@
  * s3-retry.ts loads to classify the failure, correct clock skew and run the
  * rest of the retry policy, so that code stays out of the core bundle.
  * S3Store (s3.ts) sends every request through S3Transport: object requests
- * built by s3-objects.ts, listings, and bucket setup from s3-bucket.ts.
+ * built by s3-objects.ts, listings, and bucket setup from s3-bucket.ts. It
+ * loads this file with import(), so that aws4fetch stays out of the apps
+ * that never create an S3Store.
  */
 import { AwsV4Signer } from 'aws4fetch';
 import { NetworkError, S3Error, TimeoutError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
 import { loadModule } from '../load-module.js';
+import { amzDate } from './amz-date.js';
 import { IN_BROWSER } from './browser.js';
 import { type Attempt, type RetryEvent, type RetryOptions, startAttempt, untilAborted } from '../retry.js';
 
@@ -228,9 +231,4 @@ export function isAccepted(response: S3Response, request: S3Request): boolean {
   const { status } = response;
   if ((status >= 200 && status < 300) || status === 304) return true;
   return status === 404 && request.absentOn404 === true && !new TextDecoder().decode(response.body).includes('<Code>NoSuchBucket</Code>');
-}
-
-/** Formats a time as SigV4's `YYYYMMDDTHHMMSSZ`. */
-export function amzDate(time: number): string {
-  return new Date(time).toISOString().replace(/[:-]|\.\d{3}/g, '');
 }

@@ -1,15 +1,21 @@
 /**
  * An ObjectStore over the S3 REST API, through `fetch` and aws4fetch's SigV4
  * signer: AWS S3, Cloudflare R2, MinIO, Ceph RGW and other compatible servers.
+ *
+ * The constructor checks the options and builds the URLs synchronously, and
+ * starts loading s3-transport.ts (with aws4fetch) without waiting for it.
+ * NoDB imports this file whatever store it uses, so this keeps the signing
+ * code out of apps that never create an S3Store (MemoryStore,
+ * R2BindingStore, PresignedStore).
  */
 import { checkOptionNames, invalidOption } from '../codecs/option-value.js';
 import { InvalidOptionsError } from '../errors.js';
 import { loadModule } from '../load-module.js';
-import { type RetryOptions, checkHooks, resolveRetryOptions } from '../retry.js';
+import { type RetryOptions, checkHooks, resolveRetryOptions, untilAborted } from '../retry.js';
 import { listAllPages, resolvePageSize } from './list.js';
 import type { PresignListQuery } from './presign-request.js';
 import { type ObjectRequest, type ObjectWriter, deleteObject, getObject, headFromResponse, putObject } from './s3-objects.js';
-import { type Credentials, type S3Hooks, type S3Response, S3Transport } from './s3-transport.js';
+import type { Credentials, S3Hooks, S3Response, S3Transport, TransportSettings } from './s3-transport.js';
 import type { CorsOptions } from './s3-bucket.js';
 import { parseListResponse } from './s3-xml.js';
 import type {
@@ -88,7 +94,14 @@ export class S3Store implements ObjectStore {
   /** Base URL requests go to, without a trailing slash. */
   readonly endpoint: string;
 
-  readonly #transport: S3Transport;
+  /** The transport's settings, resolved in the constructor so that invalid ones throw there. */
+  readonly #settings: TransportSettings;
+  /** Clock offset the transport starts with, from the options. */
+  readonly #clockOffsetMs: number;
+  /** The transport, once s3-transport.ts has loaded. */
+  #transport: S3Transport | undefined;
+  /** The load of s3-transport.ts in progress or done; undefined after a failed load, so that the next request tries again. */
+  #transportLoading: Promise<S3Transport> | undefined;
   /** URL of the bucket itself: path-style for custom endpoints, virtual-hosted on AWS. */
   readonly #bucketUrl: string;
   /** Set once a request has shown that the bucket exists. */
@@ -121,18 +134,18 @@ export class S3Store implements ObjectStore {
       send: (request) => this.#send(request),
       head: (key, headOptions) => this.head(key, headOptions),
     };
-    this.#transport = new S3Transport(
-      {
-        credentials: options.credentials,
-        region: this.region,
-        bucket: this.bucket,
-        endpoint: this.endpoint,
-        fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-        retry: resolveRetryOptions(options.retry),
-        hooks: options.hooks ?? {},
-      },
-      options.clockOffsetMs ?? 0,
-    );
+    this.#settings = {
+      credentials: { ...options.credentials },
+      region: this.region,
+      bucket: this.bucket,
+      endpoint: this.endpoint,
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      retry: resolveRetryOptions(options.retry),
+      hooks: options.hooks ?? {},
+    };
+    this.#clockOffsetMs = options.clockOffsetMs ?? 0;
+    // Not awaited: the module is usually ready by the first request.
+    this.#transportLoading = this.#loadTransport();
   }
 
   async get(key: string, options: GetOptions = {}): Promise<StoredObject | Unmodified | null> {
@@ -160,7 +173,8 @@ export class S3Store implements ObjectStore {
   async listPage(options: ListPageOptions = {}): Promise<ListPage> {
     const query = listObjectsParams({ ...options, maxKeys: resolvePageSize(options.pageSize) });
     const url = `${this.#bucketUrl}?${formatQuery(query)}`;
-    const response = await this.#transport.send({ method: 'GET', url, key: undefined, signal: options.signal });
+    const transport = await this.#useTransport(options.signal);
+    const response = await transport.send({ method: 'GET', url, key: undefined, signal: options.signal });
     return parseListResponse(response.body, this.description);
   }
 
@@ -170,8 +184,8 @@ export class S3Store implements ObjectStore {
 
   /** Creates the bucket unless it exists. Returns true when it created it. */
   async ensureBucket(): Promise<boolean> {
-    const { ensureBucket } = await loadModule(() => import('./s3-bucket.js'));
-    return ensureBucket(this.#transport, this.#bucketUrl, this.region);
+    const [transport, { ensureBucket }] = await Promise.all([this.#useTransport(undefined), loadModule(() => import('./s3-bucket.js'))]);
+    return ensureBucket(transport, this.#bucketUrl, this.region);
   }
 
   /**
@@ -179,8 +193,8 @@ export class S3Store implements ObjectStore {
    * at `origins` send signed, conditional requests and read ETags.
    */
   async putCors(options: CorsOptions): Promise<void> {
-    const { putCors } = await loadModule(() => import('./s3-bucket.js'));
-    return putCors(this.#transport, this.#bucketUrl, options);
+    const [transport, { putCors }] = await Promise.all([this.#useTransport(undefined), loadModule(() => import('./s3-bucket.js'))]);
+    return putCors(transport, this.#bucketUrl, options);
   }
 
   /** Returns a presigned URL for one request on `key`, usable without credentials. */
@@ -190,7 +204,10 @@ export class S3Store implements ObjectStore {
     options: PresignOptions = {},
   ): Promise<string> {
     const { presignWithOptions } = await loadModule(() => import('./s3-presign.js'));
-    return presignWithOptions(this, this.#transport, method, key, options);
+    // Only a transport corrects the clock, after a RequestTimeTooSkewed response,
+    // so until one has loaded, the offset from the options applies.
+    const clockOffsetMs = this.#transport?.clockOffsetMs ?? this.#clockOffsetMs;
+    return presignWithOptions(this, { credentials: this.#settings.credentials, clockOffsetMs }, method, key, options);
   }
 
   /** Returns the URL of an object: the key encoded once, `/` included. */
@@ -198,8 +215,38 @@ export class S3Store implements ObjectStore {
     return `${this.#bucketUrl}/${encodeKey(key)}`;
   }
 
-  #send(request: ObjectRequest): Promise<S3Response> {
-    return this.#transport.send({ ...request, url: this.objectUrl(request.key) });
+  async #send(request: ObjectRequest): Promise<S3Response> {
+    const transport = await this.#useTransport(request.signal);
+    return transport.send({ ...request, url: this.objectUrl(request.key) });
+  }
+
+  /**
+   * Loads s3-transport.ts and creates the transport. A failed load rejects
+   * with loadModule's NetworkError and is forgotten, so that the next request
+   * tries again. That handler also keeps the constructor's load, which no
+   * caller may await, from becoming an unhandled rejection.
+   */
+  #loadTransport(): Promise<S3Transport> {
+    const loading = loadModule(() => import('./s3-transport.js')).then((loaded) => {
+      this.#transport = new loaded.S3Transport(this.#settings, this.#clockOffsetMs);
+      return this.#transport;
+    });
+    loading.catch(() => {
+      if (this.#transportLoading === loading) this.#transportLoading = undefined;
+    });
+    return loading;
+  }
+
+  /**
+   * Returns the transport, waiting for its module. The load is shared by all
+   * requests, so an abort rejects only this caller's wait and leaves the load
+   * running for the others.
+   */
+  async #useTransport(signal: AbortSignal | undefined): Promise<S3Transport> {
+    if (this.#transport !== undefined) return this.#transport;
+    signal?.throwIfAborted();
+    this.#transportLoading ??= this.#loadTransport();
+    return signal === undefined ? this.#transportLoading : untilAborted(this.#transportLoading, signal);
   }
 
   /**
@@ -209,7 +256,8 @@ export class S3Store implements ObjectStore {
    */
   async #checkBucketExists(signal: AbortSignal | undefined): Promise<void> {
     if (this.#bucketSeen) return;
-    const bucket = await this.#transport.send({ method: 'HEAD', url: this.#bucketUrl, key: undefined, signal, absentOn404: true });
+    const transport = await this.#useTransport(signal);
+    const bucket = await transport.send({ method: 'HEAD', url: this.#bucketUrl, key: undefined, signal, absentOn404: true });
     if (bucket.status === 404) {
       const { bucketNotFoundError } = await loadModule(() => import('./s3-errors.js'), signal);
       throw bucketNotFoundError(this.bucket, this.endpoint, { status: 404, s3Code: 'NoSuchBucket', bucket: this.bucket });

@@ -1,7 +1,9 @@
 /**
  * msgpack and fflate must stay out of the code an application loads to use
- * plain JSON records. Bundled by esbuild with code splitting on, as an
- * application would build it, they must land only in chunks loaded on demand.
+ * plain JSON records, and aws4fetch with the S3 transport out of the code of
+ * apps that never create an S3Store. Bundled by esbuild with code splitting
+ * on, as an application would build it, they must land only in chunks
+ * loaded on demand.
  */
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
@@ -9,9 +11,10 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-async function bundle(): Promise<Metafile> {
+/** Bundles `code`, by default the core: NoDB with S3Store. */
+async function bundle(code = `export { NoDB, S3Store } from './src/index.ts';`): Promise<Metafile> {
   const result = await build({
-    stdin: { contents: `export { NoDB, S3Store } from './src/index.ts';`, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
+    stdin: { contents: code, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
     absWorkingDir: root,
     bundle: true,
     splitting: true,
@@ -75,5 +78,22 @@ describe('core bundle', () => {
     const lazyOnly =
       /src\/(retry-loop|update|lock|error-cause)\.ts|src\/store\/(s3-retry|s3-errors|s3-conditional|list-errors|metadata|s3-bucket|s3-presign)\.ts/;
     expect(core.filter((input) => lazyOnly.test(input))).toEqual([]);
+  }, 30_000);
+});
+
+describe('bundle without S3Store', () => {
+  // NoDB imports S3Store whatever the store, so only S3Store's constructor may load the transport.
+  it.each(['PresignedStore', 'MemoryStore', 'R2BindingStore'])('leaves aws4fetch out with %s', async (store) => {
+    const meta = await bundle(`export { NoDB, ${store} } from './src/index.ts';`);
+    const loaded = staticOutputs(meta);
+    const upFront = [...loaded].flatMap((path) => Object.keys(meta.outputs[path]!.inputs));
+    const lazy = Object.keys(meta.outputs)
+      .filter((path) => !loaded.has(path))
+      .flatMap((path) => Object.keys(meta.outputs[path]!.inputs));
+
+    expect(upFront.some((input) => input.includes('src/store/s3.ts'))).toBe(true);
+    expect(upFront.filter((input) => input.includes('aws4fetch'))).toEqual([]);
+    expect(upFront.filter((input) => input.includes('src/store/s3-transport.ts'))).toEqual([]);
+    expect(lazy.some((input) => input.includes('src/store/s3-transport.ts'))).toBe(true);
   }, 30_000);
 });

@@ -145,3 +145,80 @@ describe('PresignedStore offline', () => {
     expect(requests).toBe(1);
   });
 });
+
+describe('S3Store without its transport module', () => {
+  /** Imports of the transport module so far. The mock fails the first `failures` of them. */
+  let loads = 0;
+  let failures = 0;
+
+  beforeEach(() => {
+    vi.resetModules();
+    loads = 0;
+    vi.doMock('../../src/store/s3-transport.js', async (importOriginal) => {
+      loads += 1;
+      if (loads <= failures) throw new TypeError('Failed to fetch dynamically imported module');
+      return importOriginal();
+    });
+  });
+
+  afterEach(() => {
+    vi.doUnmock('../../src/store/s3-transport.js');
+  });
+
+  it('leaves no unhandled rejection', async () => {
+    failures = Infinity;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { S3Store } = await loadStore();
+      new S3Store({ bucket: 'b', endpoint, credentials });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+
+    expect(loads).toBe(1);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('fails a request with a NetworkError', async () => {
+    failures = Infinity;
+    const { S3Store, NetworkError } = await loadStore();
+    let requests = 0;
+    const fetch = async () => {
+      requests += 1;
+      return new Response('abc', { status: 200 });
+    };
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch });
+
+    const error = await store.get('k').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('nodb could not load one of its modules');
+    expect(requests).toBe(0);
+    await expect(store.listPage()).rejects.toBeInstanceOf(NetworkError);
+    await expect(store.ensureBucket()).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('loads again after a failed load', async () => {
+    failures = 1;
+    const { S3Store, NetworkError } = await loadStore();
+    const fetch = async () => new Response('abc', { status: 200, headers: { etag: '"e"' } });
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch });
+
+    // The constructor's load fails; the first request waits for it and fails with it.
+    await expect(store.get('k')).rejects.toBeInstanceOf(NetworkError);
+    expect(await store.get('k')).toMatchObject({ modified: true, etag: '"e"' });
+    expect(loads).toBe(2);
+  });
+
+  it('presigns without the transport', async () => {
+    failures = Infinity;
+    const { S3Store } = await loadStore();
+    const store = new S3Store({ bucket: 'b', endpoint, credentials });
+
+    const url = new URL(await store.presign('GET', 'k'));
+    expect(url.pathname).toBe('/b/k');
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\//);
+  });
+});

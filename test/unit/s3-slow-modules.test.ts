@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const endpoint = 'http://127.0.0.1:9000';
 
-/** How late the retry module arrives: longer than the attempt timeout below. */
+/** How late a delayed module arrives: longer than the attempt timeout below. */
 const MODULE_DELAY_MS = 150;
 const ATTEMPT_TIMEOUT_MS = 50;
 
@@ -30,18 +30,34 @@ function scripted(replies: Array<() => Response>) {
   return { fetch, methods };
 }
 
-describe('S3Store with a slow retry module', () => {
+/** Makes the module at `path` arrive MODULE_DELAY_MS late in every test of the enclosing describe. */
+function delayModule(path: string) {
   beforeEach(() => {
     vi.resetModules();
-    vi.doMock('../../src/store/s3-retry.js', async (importOriginal) => {
+    vi.doMock(path, async (importOriginal) => {
       await new Promise((resolve) => setTimeout(resolve, MODULE_DELAY_MS));
       return importOriginal();
     });
   });
 
   afterEach(() => {
-    vi.doUnmock('../../src/store/s3-retry.js');
+    vi.doUnmock(path);
   });
+}
+
+/** Aborts a get() after 10 ms and checks that it rejects with the abort reason before a delayed module arrives. */
+async function expectPromptAbort(store: { get(key: string, options: { signal: AbortSignal }): Promise<unknown> }) {
+  const controller = new AbortController();
+  const reason = new Error('caller gave up');
+
+  setTimeout(() => controller.abort(reason), 10);
+  const started = Date.now();
+  await expect(store.get('k', { signal: controller.signal })).rejects.toBe(reason);
+  expect(Date.now() - started).toBeLessThan(MODULE_DELAY_MS);
+}
+
+describe('S3Store with a slow retry module', () => {
+  delayModule('../../src/store/s3-retry.js');
 
   const retry = { attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, baseDelayMs: 1 };
 
@@ -96,13 +112,8 @@ describe('S3Store with a slow retry module', () => {
     const { S3Store } = await loadLibrary();
     const server = scripted([() => new Response(null, { status: 503 })]);
     const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch: server.fetch, retry });
-    const controller = new AbortController();
-    const reason = new Error('caller gave up');
 
-    setTimeout(() => controller.abort(reason), 10);
-    const started = Date.now();
-    await expect(store.get('k', { signal: controller.signal })).rejects.toBe(reason);
-    expect(Date.now() - started).toBeLessThan(MODULE_DELAY_MS);
+    await expectPromptAbort(store);
   });
 });
 
@@ -121,5 +132,30 @@ describe('S3Store with a fetch that ignores its signal', () => {
     const error = await store.get('k').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ key: 'k', bucket: 'b' });
+  });
+});
+
+describe('S3Store with a slow transport module', () => {
+  delayModule('../../src/store/s3-transport.js');
+
+  it('rejects at once on abort while it loads', async () => {
+    const { S3Store } = await loadLibrary();
+    const server = scripted([() => new Response('abc', { status: 200, headers: { etag: '"e"' } })]);
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch: server.fetch });
+
+    await expectPromptAbort(store);
+    // The abort ended only that caller's wait, not the load.
+    expect(await store.get('k')).toMatchObject({ modified: true, etag: '"e"' });
+    expect(server.methods).toEqual(['GET']);
+  });
+
+  it('rejects an aborted signal before loading', async () => {
+    const { S3Store } = await loadLibrary();
+    const server = scripted([]);
+    const store = new S3Store({ bucket: 'b', endpoint, credentials, fetch: server.fetch });
+    const reason = new Error('already aborted');
+
+    await expect(store.listPage({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(server.methods).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { AccessDeniedError, BucketNotFoundError, InvalidOptionsError, NetworkErr
 import { loadModule } from '../load-module.js';
 import { type Attempt, checkHooks, resolveRetryOptions, type RetryOptions, untilAborted } from '../retry.js';
 import { isRetryable, isUnanswered, parseRetryAfter, withRetry } from '../retry-loop.js';
+import { isAccepted } from './accepted.js';
 import { listAllPages, resolvePageSize } from './list.js';
 import { type SignContext, SignerClient, type SignerHeaders } from './presign-client.js';
 import { type PresignFunction, type PresignRequest, httpMethodOf } from './presign-request.js';
@@ -266,15 +267,12 @@ export class PresignedStore implements ObjectStore {
       durationMs: Date.now() - started,
     });
 
-    if ((response.status >= 200 && response.status < 300) || response.status === 304) {
-      this.#bucketChecked = true;
+    if (isAccepted(response.status, body, init.absentOn404)) {
+      // Any accepted response but a missing object's 404 shows that the bucket exists.
+      if (response.status !== 404) this.#bucketChecked = true;
       return { status: response.status, headers: response.headers, body };
     }
-
     const bodyText = new TextDecoder().decode(body);
-    if (response.status === 404 && init.absentOn404 && !bodyText.includes('<Code>NoSuchBucket</Code>')) {
-      return { status: response.status, headers: response.headers, body };
-    }
 
     // Redirects, which are not followed, land here too (browsers report them as status 0).
     const errors = await this.#loadErrors(init.signal);

@@ -7,8 +7,9 @@
 import { type NoDBError, S3Error } from '../errors.js';
 import { type Attempt, startAttempt } from '../retry.js';
 import { attemptError, isRetryable, isUnanswered, parseRetryAfter, withRetry } from '../retry-loop.js';
+import { isAccepted } from './accepted.js';
 import { type RequestContext, bodyReadError, errorFromResponse, networkError } from './s3-errors.js';
-import { NoResponse, type S3Request, type S3Response, type S3Transport, isAccepted } from './s3-transport.js';
+import { NoResponse, type S3Request, type S3Response, type S3Transport } from './s3-transport.js';
 
 /** The first attempt as S3Transport.send ran it. It has ended, and its signal shows whether it timed out. */
 export interface FirstS3Attempt {
@@ -60,7 +61,7 @@ export async function retryRequest(
         response = await transport.fetchOnce(request, payloadHash, current);
       }
 
-      if (isAccepted(response, request)) return response;
+      if (isAccepted(response.status, response.body, request.absentOn404)) return response;
       const error = responseError(response, context);
       const delayMs = parseRetryAfter(response.headers.get('retry-after'));
       if (delayMs !== undefined) retryAfter.set(error, delayMs);

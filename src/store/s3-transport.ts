@@ -12,6 +12,7 @@ import { AwsV4Signer } from 'aws4fetch';
 import { NetworkError, S3Error, TimeoutError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
 import { loadModule } from '../load-module.js';
+import { isAccepted } from './accepted.js';
 import { amzDate } from './amz-date.js';
 import { IN_BROWSER } from './browser.js';
 import { type Attempt, type RetryEvent, type RetryOptions, startAttempt, untilAborted } from '../retry.js';
@@ -121,7 +122,7 @@ export class S3Transport {
       // it timed out, however long s3-retry.ts then takes to load.
       attempt.end();
     }
-    if (response !== undefined && isAccepted(response, request)) return response;
+    if (response !== undefined && isAccepted(response.status, response.body, request.absentOn404)) return response;
 
     let retry: typeof import('./s3-retry.js');
     try {
@@ -220,15 +221,4 @@ function unclassifiedError(
     return new TimeoutError(`${method} to ${endpoint} timed out after ${attempt.timeoutMs} ms.`, { key, bucket, cause: failure.cause });
   }
   return new NetworkError(`${method} to ${endpoint} failed before a response arrived.`, { key, bucket, cause: failure.cause });
-}
-
-/**
- * True for the responses a request succeeds with: 2xx, 304, and a 404 for a
- * missing object when the request accepts that. A 404 for a missing bucket is
- * never accepted.
- */
-export function isAccepted(response: S3Response, request: S3Request): boolean {
-  const { status } = response;
-  if ((status >= 200 && status < 300) || status === 304) return true;
-  return status === 404 && request.absentOn404 === true && !new TextDecoder().decode(response.body).includes('<Code>NoSuchBucket</Code>');
 }

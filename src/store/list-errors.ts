@@ -1,18 +1,9 @@
 /**
  * Errors for listings that a server got wrong. Stores load this module only
- * when one occurs. parseListPage, the form of s3-xml.ts's parser that throws,
- * has no caller in src/ and serves the unit tests.
+ * when one occurs.
  */
 import { ProtocolError } from '../errors.js';
-import { type ListProblem, readListPage } from './s3-xml.js';
-import type { ListPage } from './types.js';
-
-/** Parses a ListObjectsV2 result, or throws the ProtocolError for what makes it unusable. */
-export function parseListPage(xml: string, description: string): ListPage {
-  const page = readListPage(xml);
-  if ('problem' in page) throw listProblemError(page, description);
-  return page;
-}
+import type { ListProblem } from './s3-xml.js';
 
 /** Builds the error for an unusable ListObjectsV2 response. */
 export function listProblemError(problem: ListProblem, description: string): ProtocolError {

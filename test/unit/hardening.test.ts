@@ -15,9 +15,9 @@ import {
   S3Store,
   TimeoutError,
 } from '../../src/index.js';
-import { parseListPage } from '../../src/store/list-errors.js';
 import { decodeEntities } from '../../src/store/s3-xml.js';
 import { collect } from '../helpers/collect.js';
+import { parseList } from '../helpers/list-page.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const endpoint = 'http://127.0.0.1:9000';
@@ -56,14 +56,14 @@ describe('listing defenses', () => {
     await expect(collect(store.list({ prefix: 'p/' }))).rejects.toThrowError(ProtocolError);
   });
 
-  it('rejects a cut-off page', () => {
-    expect(() => parseListPage('<ListBucketResult><Contents><Key>a</Key></Contents><Contents><Key>b', 'b')).toThrowError(/incomplete/);
-    expect(() => parseListPage('<ListBucketResult><Contents><Key>a</Key></Contents></ListBucketResult>', 'b')).toThrowError(ProtocolError);
+  it('rejects a cut-off page', async () => {
+    await expect(parseList('<ListBucketResult><Contents><Key>a</Key></Contents><Contents><Key>b', 'b')).rejects.toThrowError(/incomplete/);
+    await expect(parseList('<ListBucketResult><Contents><Key>a</Key></Contents></ListBucketResult>', 'b')).rejects.toThrowError(ProtocolError);
   });
 
-  it('rejects malformed URL encoding', () => {
+  it('rejects malformed URL encoding', async () => {
     const page = listing(['%E0%A4%A'], '<EncodingType>url</EncodingType><IsTruncated>false</IsTruncated>');
-    expect(() => parseListPage(page, 'b')).toThrowError(ProtocolError);
+    await expect(parseList(page, 'b')).rejects.toThrowError(ProtocolError);
   });
 
   it('keeps references beyond Unicode', () => {

@@ -86,6 +86,9 @@ export class NoResponse {
 }
 
 
+/** Hex SHA-256 of an empty body, sent with every request that has none. */
+const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
 export class S3Transport {
   readonly settings: TransportSettings;
   /** Milliseconds added to the local clock when signing. s3-retry.ts corrects it after a RequestTimeTooSkewed response. */
@@ -105,7 +108,7 @@ export class S3Transport {
    * write, the caller resolves it.
    */
   async send(request: S3Request): Promise<S3Response> {
-    const payloadHash = await sha256Hex(request.body ?? new Uint8Array(0));
+    const payloadHash = request.body ? await sha256Hex(request.body) : EMPTY_BODY_SHA256;
     // The deadline covers this first attempt too.
     const deadline = Date.now() + this.settings.retry.deadlineMs;
     request.signal?.throwIfAborted();

@@ -119,8 +119,8 @@ export function isRetryable(error: unknown): boolean {
  * True for failures that leave a request's outcome unknown: no response came
  * (a network error or a timeout), so the server may have applied it. An error
  * response is taken as "not applied".
- * NOTE: that is an assumption about S3 servers; one that applied a write and
- * then answered 5xx would make a retried conditional write look like a conflict.
+ * NOTE: that is an assumption about S3 servers. A server that applied a write
+ * and then responded with a 5xx would make a retried conditional write look like a conflict.
  */
 export function isUnanswered(error: unknown): boolean {
   return error instanceof NetworkError || error instanceof TimeoutError;

@@ -18,7 +18,7 @@ async function loadLibrary() {
   return { S3Store, ...errors };
 }
 
-/** A fetch that responds to each request with the next of `replies`, and records the methods it received. */
+/** Returns a fetch that responds to each request with the next of `replies`, and the methods it received. */
 function scripted(replies: Array<() => Response>) {
   const methods: string[] = [];
   const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => {
